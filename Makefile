@@ -1,0 +1,28 @@
+# banzu — every target works with only Go installed (Redis tests skip without
+# redis-server unless BANZU_REQUIRE_REDIS=1).
+GO ?= go
+PKGS := ./...
+
+.PHONY: run test race bench build vet fmt fuzz clean
+
+run: ## run banzu with the demo company on http://127.0.0.1:8080/
+	$(GO) run ./cmd/banzu serve --demo
+
+test: ## the test suite CI runs
+	$(GO) test $(PKGS)
+
+race: ## the test suite under the race detector (needs gcc)
+	$(GO) test -race $(PKGS)
+
+bench: ## benchmarks: speed and memory targets
+	$(GO) test -run '^$$' -bench . -benchmem $(PKGS)
+
+build:
+	CGO_ENABLED=0 $(GO) build -trimpath -o bin/banzu ./cmd/banzu
+
+vet:
+	$(GO) vet $(PKGS)
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (gofmt -l $$(git ls-files '*.go'); exit 1)
+
+clean:
+	rm -rf bin data

@@ -1,0 +1,214 @@
+// Package app wires banzu together from its configuration: store, roster,
+// bot, outbox, platforms, HTTP routes and the job scheduler. The CLI and the
+// end-to-end tests both start banzu through it.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/banzu-bot/banzu/bot"
+	"github.com/banzu-bot/banzu/config"
+	"github.com/banzu-bot/banzu/demo"
+	"github.com/banzu-bot/banzu/jobs"
+	"github.com/banzu-bot/banzu/platform/console"
+	"github.com/banzu-bot/banzu/store"
+	"github.com/banzu-bot/banzu/store/embedded"
+	"github.com/banzu-bot/banzu/store/redisstore"
+)
+
+// Options are what the caller decides beyond the config file.
+type Options struct {
+	Logger *slog.Logger
+	Now    func() time.Time // a fake clock in tests
+	Store  store.Store      // an already open store (tests); opened from config when nil
+	Owner  string           // this process's id among replicas
+}
+
+// App is a running banzu.
+type App struct {
+	Cfg       *config.Config
+	Log       *slog.Logger
+	Store     store.Store
+	Directory *bot.Directory
+	Bot       *bot.Bot
+	Outbox    *bot.Outbox
+	Console   *console.Platform
+	Jobs      *jobs.Registry
+	Mux       *http.ServeMux
+
+	now       func() time.Time
+	ownsStore bool
+	seeders   []demo.Seeder
+}
+
+// New builds banzu from cfg. The caller must Close it.
+func New(ctx context.Context, cfg *config.Config, opts Options) (*App, error) {
+	a := &App{Cfg: cfg, Log: opts.Logger, now: opts.Now, Store: opts.Store}
+	if a.Log == nil {
+		a.Log = slog.Default()
+	}
+	if a.now == nil {
+		a.now = time.Now
+	}
+	if a.Store == nil {
+		st, err := OpenStore(cfg)
+		if err != nil {
+			return nil, err
+		}
+		a.Store, a.ownsStore = st, true
+	}
+	if err := a.build(ctx, opts); err != nil {
+		a.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+func (a *App) build(ctx context.Context, opts Options) error {
+	dir, err := bot.NewDirectory(ctx, a.Store, a.Cfg.Teams)
+	if err != nil {
+		return fmt.Errorf("load roster: %w", err)
+	}
+	a.Directory = dir
+	loc := a.Cfg.Location()
+	a.Outbox = bot.NewOutbox(a.Store, nil, bot.OutboxOptions{Owner: opts.Owner, Now: a.now, Logger: a.Log})
+	cmds := bot.NewCommands()
+	a.Bot = bot.New(a.Store, dir, cmds, a.Outbox, bot.Options{
+		Workers:        a.Cfg.Bot.Workers,
+		HandlerTimeout: time.Duration(a.Cfg.Bot.HandlerTimeout) * time.Second,
+		DedupTTL:       time.Duration(a.Cfg.Bot.DedupHours) * time.Hour,
+		Location:       loc,
+		Now:            a.now,
+		Logger:         a.Log,
+	})
+	a.Jobs = jobs.NewRegistry()
+	a.Mux = http.NewServeMux()
+	a.Mux.HandleFunc("GET /healthz", a.healthz)
+	a.install(cmds)
+	if a.Cfg.Console.Enabled {
+		a.Console = console.New(a.Store, a.now)
+		a.Outbox.AddPlatform(a.Console)
+		console.NewServer(a.Console, dir, a.Bot).Register(a.Mux)
+	}
+	return nil
+}
+
+// OpenStore opens the store the config names.
+func OpenStore(cfg *config.Config) (store.Store, error) {
+	switch cfg.Store.Driver {
+	case "redis":
+		r := cfg.Store.Redis
+		st, err := redisstore.Open(redisstore.Options{URL: r.URL, Addrs: r.Addrs, MasterName: r.MasterName,
+			Username: r.Username, Password: r.Password, DB: r.DB, Prefix: r.Prefix})
+		if err != nil {
+			return nil, fmt.Errorf("连接 Redis 失败（store.redis）: %w", err)
+		}
+		return st, nil
+	default:
+		if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
+			return nil, fmt.Errorf("创建数据目录 %s 失败（data_dir）: %w", cfg.DataDir, err)
+		}
+		st, err := embedded.Open(filepath.Join(cfg.DataDir, "banzu.db"))
+		if err != nil {
+			return nil, fmt.Errorf("打开数据文件失败（data_dir=%s）: %w", cfg.DataDir, err)
+		}
+		return st, nil
+	}
+}
+
+// Handler is banzu's HTTP side: console, API, platform callbacks, health.
+func (a *App) Handler() http.Handler {
+	return a.guard(a.Mux)
+}
+
+func (a *App) healthz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if err := a.Store.Ping(ctx); err != nil {
+		http.Error(w, "store unavailable", http.StatusServiceUnavailable)
+		return
+	}
+	w.Write([]byte("ok\n"))
+}
+
+// Start begins handling messages, delivering the outbox and running the
+// scheduled jobs. The returned stop finishes in-flight work, delivers what it
+// queued and waits for every background goroutine.
+func (a *App) Start(ctx context.Context) (stop func(), err error) {
+	var teamIDs []string
+	perTeam := map[string]map[string]string{}
+	for _, t := range a.Directory.Teams() {
+		teamIDs = append(teamIDs, t.ID)
+		perTeam[t.ID] = t.Config.Schedules
+	}
+	plan, err := jobs.Plan(a.Jobs, teamIDs, a.Cfg.Schedules, perTeam)
+	if err != nil {
+		return nil, err
+	}
+	sched := jobs.NewScheduler(a.Store, plan, a.Cfg.Location(), a.Log)
+	a.Bot.Start()
+	bg, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		a.Outbox.Run(bg)
+	}()
+	var bgWG sync.WaitGroup
+	for _, f := range features {
+		if f.Background != nil {
+			bgWG.Add(1)
+			go func(f Feature) {
+				defer bgWG.Done()
+				f.Background(a, bg)
+			}(f)
+		}
+	}
+	if err := sched.Start(bg); err != nil {
+		cancel()
+		<-done
+		bgWG.Wait()
+		a.Bot.Stop()
+		return nil, err
+	}
+	return func() {
+		sched.Stop()
+		a.Bot.Stop() // finish what is in flight; replies land in the outbox
+		flushCtx, cancelFlush := context.WithTimeout(context.Background(), 3*time.Second)
+		for {
+			if n, err := a.Outbox.Flush(flushCtx); n == 0 || err != nil {
+				break
+			}
+		}
+		cancelFlush()
+		cancel()
+		<-done
+		bgWG.Wait()
+	}, nil
+}
+
+// DemoSeeders lists the demo data each feature adds for --demo.
+func (a *App) DemoSeeders() []demo.Seeder {
+	return a.seeders
+}
+
+// Close releases the store if the app opened it.
+func (a *App) Close() error {
+	if a.ownsStore && a.Store != nil {
+		return a.Store.Close()
+	}
+	return nil
+}
+
+// ErrUnsafeListen is returned when the console would be exposed without a token.
+var ErrUnsafeListen = errors.New("console.token 未设置：本地聊天只在 127.0.0.1 上免登录；监听其他地址时请设置 console.token（或 BANZU_CONSOLE_TOKEN）")
+
+// Now is the app's clock (a fake one in tests) in the configured time zone.
+func (a *App) Now() time.Time { return a.now().In(a.Cfg.Location()) }

@@ -1,0 +1,362 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/banzu-bot/banzu/store"
+)
+
+// deadLedger keeps messages a platform refused for good, so nothing vanishes.
+const deadLedger = "outbox.dead"
+
+// envelope is what the outbox stores for one message.
+type envelope struct {
+	Dest Destination `json:"dest"`
+	Msg  Message     `json:"msg"`
+}
+
+// OutboxOptions tune delivery.
+type OutboxOptions struct {
+	Owner      string        // this process's id for the sender lease
+	Poll       time.Duration // how often to look for due messages
+	Lease      time.Duration // how long a claimed message stays hidden
+	MinBackoff time.Duration
+	MaxBackoff time.Duration
+	Parallel   int // destinations delivered at once
+	Now        func() time.Time
+	Logger     *slog.Logger
+}
+
+// Outbox stores every outgoing message before it is sent and delivers it with
+// retries and per-destination pacing. With several replicas, one holds the
+// sender lease and delivers; the others only enqueue.
+type Outbox struct {
+	st        store.Store
+	q         store.Outbox
+	platforms map[string]Platform
+	opts      OutboxOptions
+	log       *slog.Logger
+	wake      chan struct{}
+
+	mu     sync.Mutex
+	paces  map[string]*window
+	heads  map[string]head  // per destination: the oldest message waiting
+	counts map[string]int64 // "sent", "retried", "dead"
+}
+
+// NewOutbox builds an outbox over the store delivering to the given platforms.
+func NewOutbox(st store.Store, platforms []Platform, opts OutboxOptions) *Outbox {
+	if opts.Poll <= 0 {
+		opts.Poll = 500 * time.Millisecond
+	}
+	if opts.Lease <= 0 {
+		opts.Lease = time.Minute
+	}
+	if opts.MinBackoff <= 0 {
+		opts.MinBackoff = 2 * time.Second
+	}
+	if opts.MaxBackoff <= 0 {
+		opts.MaxBackoff = 5 * time.Minute
+	}
+	if opts.Parallel <= 0 {
+		opts.Parallel = 8
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	if opts.Owner == "" {
+		opts.Owner = fmt.Sprintf("banzu-%d", rand.Int64())
+	}
+	o := &Outbox{st: st, q: st.Outbox(), platforms: map[string]Platform{}, opts: opts, log: opts.Logger,
+		wake: make(chan struct{}, 1), paces: map[string]*window{}, heads: map[string]head{}, counts: map[string]int64{}}
+	for _, p := range platforms {
+		o.platforms[p.Name()] = p
+	}
+	return o
+}
+
+// AddPlatform registers a platform to deliver to.
+func (o *Outbox) AddPlatform(p Platform) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.platforms[p.Name()] = p
+}
+
+func (o *Outbox) platform(name string) Platform {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.platforms[name]
+}
+
+// Enqueue stores a message for delivery.
+func (o *Outbox) Enqueue(ctx context.Context, dest Destination, msg Message) error {
+	payload, err := json.Marshal(envelope{Dest: dest, Msg: msg})
+	if err != nil {
+		return err
+	}
+	key := o.paceKey(dest)
+	if _, err := o.q.Enqueue(ctx, store.OutboxItem{Dest: key, Payload: payload, Created: o.opts.Now(), DueAt: o.opts.Now()}); err != nil {
+		return fmt.Errorf("outbox: %w", err)
+	}
+	select {
+	case o.wake <- struct{}{}:
+	default:
+	}
+	return nil
+}
+
+func (o *Outbox) paceKey(dest Destination) string {
+	if p, ok := o.platform(dest.Platform).(Pacer); ok {
+		if key, _, _ := p.PaceKey(dest); key != "" {
+			return key
+		}
+	}
+	return dest.Platform + ":" + dest.ChatID + dest.UserID
+}
+
+// Counts returns delivery counters: sent, retried, dead.
+func (o *Outbox) Counts() map[string]int64 {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	out := make(map[string]int64, len(o.counts))
+	for k, v := range o.counts {
+		out[k] = v
+	}
+	return out
+}
+
+func (o *Outbox) count(k string) {
+	o.mu.Lock()
+	o.counts[k]++
+	o.mu.Unlock()
+}
+
+// Run delivers messages until ctx ends. Only the holder of the sender lease
+// delivers; it is renewed on every round.
+func (o *Outbox) Run(ctx context.Context) {
+	t := time.NewTicker(o.opts.Poll)
+	defer t.Stop()
+	defer o.st.Release(context.Background(), "outbox-sender", o.opts.Owner)
+	for {
+		if n, err := o.Flush(ctx); err != nil && ctx.Err() == nil {
+			o.log.Warn("outbox round failed", "error", err)
+		} else if n > 0 {
+			continue // more may be due right away
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		case <-o.wake:
+		}
+	}
+}
+
+// Flush runs one delivery round and returns how many messages it handled.
+func (o *Outbox) Flush(ctx context.Context) (int, error) {
+	held, err := o.st.Acquire(ctx, "outbox-sender", o.opts.Owner, 3*o.opts.Lease)
+	if err != nil || !held {
+		return 0, err
+	}
+	items, err := o.q.Claim(ctx, o.opts.Now(), 100, o.opts.Lease)
+	if err != nil || len(items) == 0 {
+		return 0, err
+	}
+	// One goroutine per destination keeps each chat in order; destinations
+	// are delivered in parallel up to the limit.
+	byDest := map[string][]store.OutboxItem{}
+	var order []string
+	for _, it := range items {
+		if _, ok := byDest[it.Dest]; !ok {
+			order = append(order, it.Dest)
+		}
+		byDest[it.Dest] = append(byDest[it.Dest], it)
+	}
+	for _, key := range order {
+		list := byDest[key]
+		sort.Slice(list, func(i, j int) bool { return list[i].ID < list[j].ID }) // enqueue order
+	}
+	sem := make(chan struct{}, o.opts.Parallel)
+	var wg sync.WaitGroup
+	for _, key := range order {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func(list []store.OutboxItem) {
+			defer wg.Done()
+			defer func() { <-sem }()
+			o.deliverAll(ctx, list)
+		}(byDest[key])
+	}
+	wg.Wait()
+	return len(items), nil
+}
+
+func (o *Outbox) deliverAll(ctx context.Context, list []store.OutboxItem) {
+	for i, it := range list {
+		if head, waiting := o.blockedBy(it); waiting {
+			// An older message to this destination waits for a retry: keep order.
+			for j, rest := range list[i:] {
+				_ = o.q.Retry(ctx, rest.ID, head.Add(time.Duration(j+1)*time.Millisecond), rest.LastError)
+			}
+			return
+		}
+		next, ok := o.deliver(ctx, it)
+		o.setHead(it, next, ok)
+		if !ok {
+			// Keep the chat in order: everything after a deferred message waits too.
+			for j, rest := range list[i+1:] {
+				_ = o.q.Retry(ctx, rest.ID, next.Add(time.Duration(j+1)*time.Millisecond), rest.LastError)
+			}
+			return
+		}
+	}
+}
+
+// deliver sends one item. It returns false with the time the item is due again
+// when it was deferred.
+func (o *Outbox) deliver(ctx context.Context, it store.OutboxItem) (time.Time, bool) {
+	var env envelope
+	if err := json.Unmarshal(it.Payload, &env); err != nil {
+		o.dead(ctx, it, "undecodable payload: "+err.Error())
+		return time.Time{}, true
+	}
+	p := o.platform(env.Dest.Platform)
+	if p == nil {
+		o.dead(ctx, it, "no platform "+env.Dest.Platform)
+		return time.Time{}, true
+	}
+	now := o.opts.Now()
+	if pc, ok := p.(Pacer); ok {
+		key, limit, per := pc.PaceKey(env.Dest)
+		if key != "" && limit > 0 {
+			if wait := o.reserve(key, limit, per, now); wait > 0 {
+				next := now.Add(wait)
+				_ = o.q.Retry(ctx, it.ID, next, it.LastError)
+				return next, false
+			}
+		}
+	}
+	sendCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	err := p.Send(sendCtx, env.Dest, env.Msg)
+	cancel()
+	switch {
+	case err == nil:
+		if err := o.q.Ack(ctx, it.ID); err != nil {
+			o.log.Warn("outbox ack failed", "id", it.ID, "error", err)
+		}
+		o.count("sent")
+		return time.Time{}, true
+	case IsPermanent(err):
+		o.dead(ctx, it, err.Error())
+		return time.Time{}, true
+	default:
+		delay := o.backoff(it.Attempts)
+		var re *RetryError
+		if errors.As(err, &re) && re.After > 0 {
+			delay = re.After
+		}
+		next := now.Add(delay)
+		o.log.Warn("outbox send failed, will retry", "id", it.ID, "dest", it.Dest, "attempt", it.Attempts+1, "retry_in", delay.String(), "error", err)
+		_ = o.q.Retry(ctx, it.ID, next, err.Error())
+		o.count("retried")
+		return next, false
+	}
+}
+
+func (o *Outbox) backoff(attempts int) time.Duration {
+	d := o.opts.MinBackoff
+	for i := 0; i < attempts && d < o.opts.MaxBackoff; i++ {
+		d *= 2
+	}
+	d = min(d, o.opts.MaxBackoff)
+	return d/2 + time.Duration(rand.Int64N(int64(d/2)+1))
+}
+
+// dead moves a message the platform refused for good into the dead ledger.
+func (o *Outbox) dead(ctx context.Context, it store.OutboxItem, reason string) {
+	entry, _ := json.Marshal(map[string]any{"item": it, "reason": reason, "at": o.opts.Now()})
+	if _, _, err := o.st.Append(ctx, deadLedger, fmt.Sprintf("outbox-%d", it.ID), entry); err != nil {
+		o.log.Error("outbox dead-letter failed, keeping message", "id", it.ID, "error", err)
+		_ = o.q.Retry(ctx, it.ID, o.opts.Now().Add(o.opts.MaxBackoff), reason)
+		return
+	}
+	_ = o.q.Ack(ctx, it.ID)
+	o.count("dead")
+	o.log.Error("outbox message refused for good", "id", it.ID, "dest", it.Dest, "reason", reason)
+}
+
+// head is the oldest undelivered message of a destination that is waiting.
+type head struct {
+	id  int64
+	due time.Time
+}
+
+// blockedBy reports whether an older message to it's destination is waiting,
+// and until when.
+func (o *Outbox) blockedBy(it store.OutboxItem) (time.Time, bool) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	h, ok := o.heads[it.Dest]
+	if !ok || it.ID <= h.id {
+		return time.Time{}, false
+	}
+	if o.opts.Now().After(h.due.Add(o.opts.Lease)) {
+		// The head should have come back long ago (another replica sent it,
+		// or it was removed): stop holding the destination for it.
+		delete(o.heads, it.Dest)
+		return time.Time{}, false
+	}
+	return h.due, true
+}
+
+// setHead records that it is waiting until next, or clears the destination's
+// head once it was delivered (or dead-lettered).
+func (o *Outbox) setHead(it store.OutboxItem, next time.Time, done bool) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if done {
+		if h, ok := o.heads[it.Dest]; ok && h.id == it.ID {
+			delete(o.heads, it.Dest)
+		}
+		return
+	}
+	if h, ok := o.heads[it.Dest]; !ok || it.ID <= h.id {
+		o.heads[it.Dest] = head{id: it.ID, due: next}
+	}
+}
+
+// window is a sliding window of send times for one paced destination.
+type window struct{ sent []time.Time }
+
+// reserve records a send at now if the destination's limit allows it, or
+// returns how long to wait.
+func (o *Outbox) reserve(key string, limit int, per time.Duration, now time.Time) time.Duration {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	w := o.paces[key]
+	if w == nil {
+		w = &window{}
+		o.paces[key] = w
+	}
+	cut := 0
+	for cut < len(w.sent) && now.Sub(w.sent[cut]) >= per {
+		cut++
+	}
+	w.sent = w.sent[cut:]
+	if len(w.sent) >= limit {
+		return per - now.Sub(w.sent[0])
+	}
+	w.sent = append(w.sent, now)
+	return 0
+}

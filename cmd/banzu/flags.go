@@ -1,0 +1,81 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+
+	"github.com/banzu-bot/banzu/config"
+	"github.com/banzu-bot/banzu/demo"
+)
+
+// common are the options every command takes.
+type common struct {
+	configPath string
+	listen     string
+	dataDir    string
+	demo       bool
+}
+
+func newFlags(name string, stderr io.Writer) (*flag.FlagSet, *common) {
+	fs := flag.NewFlagSet("banzu "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	c := &common{}
+	fs.StringVar(&c.configPath, "config", "", "配置文件（YAML），也可用 BANZU_CONFIG")
+	fs.StringVar(&c.listen, "listen", "", "HTTP 监听地址，默认 127.0.0.1:8080，也可用 BANZU_LISTEN")
+	fs.StringVar(&c.dataDir, "data", "", "数据目录，默认 ./data，也可用 BANZU_DATA_DIR")
+	fs.BoolVar(&c.demo, "demo", false, "使用演示公司（两个团队和示例数据）")
+	return fs, c
+}
+
+// load reads config: file, then environment, then command-line flags.
+func (c *common) load(env []string) (*config.Config, error) {
+	path := c.configPath
+	if path == "" {
+		path = lookupEnv(env, "BANZU_CONFIG")
+	}
+	cfg, err := config.Load(path, env)
+	if err != nil {
+		return nil, err
+	}
+	if c.listen != "" {
+		cfg.Listen = c.listen
+	}
+	if c.dataDir != "" {
+		cfg.DataDir = c.dataDir
+	}
+	if c.demo {
+		demo.Apply(cfg)
+	}
+	return cfg, cfg.Validate()
+}
+
+func lookupEnv(env []string, key string) string {
+	for _, kv := range env {
+		if k, v, ok := strings.Cut(kv, "="); ok && k == key {
+			return v
+		}
+	}
+	return ""
+}
+
+func newLogger(cfg *config.Config, w io.Writer) *slog.Logger {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(cfg.Log.Level)); err != nil {
+		level = slog.LevelInfo
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	if cfg.Log.Format == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+func noArgs(fs *flag.FlagSet) error {
+	if fs.NArg() > 0 {
+		return fmt.Errorf("多余的参数：%s", strings.Join(fs.Args(), " "))
+	}
+	return nil
+}

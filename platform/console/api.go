@@ -1,0 +1,224 @@
+package console
+
+import (
+	"context"
+	"embed"
+	"encoding/json"
+	"errors"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/banzu-bot/banzu/bot"
+	"github.com/banzu-bot/banzu/store"
+)
+
+//go:embed web
+var webFS embed.FS
+
+// MaxText is the longest message the console accepts, in characters.
+const MaxText = 4000
+
+// Dispatcher takes an event into the bot.
+type Dispatcher interface {
+	Dispatch(ctx context.Context, ev bot.Event) error
+}
+
+// Server serves the console page and API.
+type Server struct {
+	p   *Platform
+	dir *bot.Directory
+	bot Dispatcher
+}
+
+// NewServer wires the console's HTTP side.
+func NewServer(p *Platform, dir *bot.Directory, d Dispatcher) *Server {
+	return &Server{p: p, dir: dir, bot: d}
+}
+
+// Register adds the console routes to mux.
+func (s *Server) Register(mux *http.ServeMux) {
+	sub, _ := fs.Sub(webFS, "web")
+	mux.Handle("GET /", http.FileServerFS(sub))
+	mux.HandleFunc("GET /console/api/chats", s.chats)
+	mux.HandleFunc("GET /console/api/messages", s.list)
+	mux.HandleFunc("POST /console/api/messages", s.post)
+	mux.HandleFunc("GET /console/files/{id}/{name}", s.file)
+}
+
+// ChatMember is a member as the chat list shows them.
+type ChatMember struct {
+	UserID string `json:"user_id"`
+	Name   string `json:"name"`
+	Role   string `json:"role"`
+}
+
+// Chat is one console chat.
+type Chat struct {
+	ChatID  string       `json:"chat_id"`
+	TeamID  string       `json:"team_id"`
+	Name    string       `json:"name"`
+	Type    string       `json:"type"` // group or single
+	Members []ChatMember `json:"members"`
+}
+
+// Chats lists the team group chats, then one inbox per manager or admin.
+func (s *Server) Chats() []Chat {
+	var out []Chat
+	seen := map[string]bool{}
+	var inboxes []Chat
+	for _, t := range s.dir.Teams() {
+		c := Chat{ChatID: t.ID, TeamID: t.ID, Name: t.Name, Type: "group"}
+		for _, m := range t.Members {
+			r := s.dir.RoleOf(m)
+			c.Members = append(c.Members, ChatMember{UserID: m.ID, Name: m.Name, Role: r.String()})
+			if r >= bot.RoleManager && !seen[m.ID] {
+				seen[m.ID] = true
+				inboxes = append(inboxes, Chat{ChatID: InboxPrefix + m.ID, TeamID: t.ID, Name: m.Name + " 的私聊", Type: "single",
+					Members: []ChatMember{{UserID: m.ID, Name: m.Name, Role: r.String()}}})
+			}
+		}
+		out = append(out, c)
+	}
+	return append(out, inboxes...)
+}
+
+func (s *Server) chats(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]any{"chats": s.Chats()})
+}
+
+func (s *Server) findChat(id string) *Chat {
+	for _, c := range s.Chats() {
+		if c.ChatID == id {
+			return &c
+		}
+	}
+	return nil
+}
+
+func (s *Server) list(w http.ResponseWriter, r *http.Request) {
+	chat := r.URL.Query().Get("chat_id")
+	if s.findChat(chat) == nil {
+		writeError(w, http.StatusNotFound, "没有这个会话："+chat)
+		return
+	}
+	after, _ := strconv.ParseInt(r.URL.Query().Get("after"), 10, 64)
+	msgs, err := s.p.Messages(r.Context(), chat, after, 500)
+	if err != nil {
+		writeError(w, http.StatusInternalServerError, "读取消息失败")
+		return
+	}
+	if msgs == nil {
+		msgs = []Entry{}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"messages": msgs})
+}
+
+type postBody struct {
+	ChatID string `json:"chat_id"`
+	UserID string `json:"user_id"`
+	Text   string `json:"text"`
+	// Card answers a card: the card id and the chosen option ids.
+	CardID  string   `json:"card_id,omitempty"`
+	Options []string `json:"options,omitempty"`
+}
+
+func (s *Server) post(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+	var body postBody
+	if err := json.NewDecoder(r.Body).Decode(&body); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			writeError(w, http.StatusRequestEntityTooLarge, "消息太大")
+			return
+		}
+		writeError(w, http.StatusBadRequest, "请求格式错误，应为 JSON：{\"chat_id\",\"user_id\",\"text\"}")
+		return
+	}
+	chat := s.findChat(body.ChatID)
+	if chat == nil {
+		writeError(w, http.StatusNotFound, "没有这个会话："+body.ChatID)
+		return
+	}
+	var from *ChatMember
+	for i := range chat.Members {
+		if chat.Members[i].UserID == body.UserID {
+			from = &chat.Members[i]
+		}
+	}
+	if from == nil {
+		writeError(w, http.StatusForbidden, "该成员不在这个会话中："+body.UserID)
+		return
+	}
+	text := strings.TrimSpace(body.Text)
+	if text == "" && body.CardID == "" {
+		writeError(w, http.StatusBadRequest, "消息不能为空")
+		return
+	}
+	if utf8.RuneCountInString(text) > MaxText {
+		writeError(w, http.StatusRequestEntityTooLarge, "消息太长，最多 4000 字")
+		return
+	}
+	e := Entry{ChatID: chat.ChatID, From: from.UserID, FromName: from.Name, Text: text}
+	if body.CardID != "" && text == "" {
+		e.Text = "（选择了 " + strings.Join(body.Options, "、") + "）"
+	}
+	e, err := s.p.append(r.Context(), e)
+	if err != nil {
+		writeError(w, http.StatusInternalServerError, "保存消息失败")
+		return
+	}
+	ev := bot.Event{Platform: Name, ChatID: chat.ChatID, ChatType: bot.ChatType(chat.Type), SenderID: from.UserID,
+		SenderName: from.Name, Text: stripMention(text), MessageID: "console-" + strconv.FormatInt(e.ID, 10), Time: e.At}
+	if body.CardID != "" {
+		ev.Action = &bot.CardAction{CardID: body.CardID, OptionID: body.Options}
+	}
+	if err := s.bot.Dispatch(r.Context(), ev); err != nil {
+		writeError(w, http.StatusServiceUnavailable, "机器人正忙，请稍后再试")
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"id": e.ID})
+}
+
+// stripMention removes a leading "@班组助手" or "@bot" the way platforms strip
+// the robot's mention.
+func stripMention(text string) string {
+	for _, m := range []string{"@班组助手", "@bot", "＠班组助手"} {
+		if strings.HasPrefix(text, m) {
+			return strings.TrimSpace(strings.TrimPrefix(text, m))
+		}
+	}
+	return text
+}
+
+func (s *Server) file(w http.ResponseWriter, r *http.Request) {
+	f, err := s.p.File(r.Context(), r.PathValue("id"))
+	if errors.Is(err, store.ErrNotFound) || (err == nil && f.Name != r.PathValue("name")) {
+		http.NotFound(w, r)
+		return
+	}
+	if err != nil {
+		http.Error(w, "读取文件失败", http.StatusInternalServerError)
+		return
+	}
+	ct := f.ContentType
+	if ct == "" {
+		ct = "application/octet-stream"
+	}
+	w.Header().Set("Content-Type", ct)
+	w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(f.Name))
+	w.Write(f.Data)
+}
+
+func writeJSON(w http.ResponseWriter, code int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(code)
+	json.NewEncoder(w).Encode(v)
+}
+
+func writeError(w http.ResponseWriter, code int, msg string) {
+	writeJSON(w, code, map[string]string{"error": msg})
+}

@@ -1,0 +1,19 @@
+package redisstore
+
+// Key builders; see the package documentation for the layout.
+
+func (s *Store) collHash(coll string) string { return s.prefix + "{c:" + coll + "}:h" }
+func (s *Store) collZSet(coll string) string { return s.prefix + "{c:" + coll + "}:z" }
+func (s *Store) seqKey(name string) string   { return s.prefix + "seq:" + name }
+func (s *Store) seenKey(key string) string   { return s.prefix + "seen:" + key }
+func (s *Store) leaseKey(name string) string { return s.prefix + "lease:" + name }
+
+func (s *Store) ledgerKeys(name string) (last, entries, idem string) {
+	base := s.prefix + "{l:" + name + "}:"
+	return base + "n", base + "e", base + "i"
+}
+
+func (s *Store) outboxKeys() (seq, items, due, created string) {
+	base := s.prefix + "{outbox}:"
+	return base + "seq", base + "items", base + "due", base + "created"
+}
