@@ -57,8 +57,10 @@ func init() {
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "用法：banzu [命令] [选项]")
 	fmt.Fprintln(w, "\n命令：")
-	for _, n := range []string{"serve", "config", "job", "version", "help"} {
-		fmt.Fprintf(w, "  %-8s %s\n", n, commands[n].summary)
+	for _, n := range []string{"serve", "config", "job", "import", "export", "report", "version", "help"} {
+		if c, ok := commands[n]; ok {
+			fmt.Fprintf(w, "  %-8s %s\n", n, c.summary)
+		}
 	}
 	fmt.Fprintln(w, "\n通用选项：--config 文件（BANZU_CONFIG） --listen 地址（BANZU_LISTEN） --data 目录（BANZU_DATA_DIR） --demo")
 }

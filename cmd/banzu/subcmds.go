@@ -1,0 +1,55 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+)
+
+// kind is one thing `banzu import` or `banzu export` handles (kpi, lessons,
+// knowledge …). Each feature registers its kinds from its own file's init.
+type kind struct {
+	summary string
+	run     func(ctx context.Context, args []string, stdout, stderr io.Writer, env []string) error
+}
+
+var (
+	importKinds = map[string]kind{}
+	exportKinds = map[string]kind{}
+)
+
+func registerImport(name string, k kind) { importKinds[name] = k }
+func registerExport(name string, k kind) { exportKinds[name] = k }
+
+func init() {
+	commands["import"] = command{"import 类型 文件…：导入数据（不带参数查看可导入的类型）", kindCmd("import", importKinds)}
+	commands["export"] = command{"export 类型：导出数据（不带参数查看可导出的类型）", kindCmd("export", exportKinds)}
+}
+
+// kindCmd dispatches `banzu VERB KIND args…` to the registered kind.
+func kindCmd(verb string, kinds map[string]kind) func(context.Context, []string, io.Writer, io.Writer, []string) error {
+	return func(ctx context.Context, args []string, stdout, stderr io.Writer, env []string) error {
+		if len(args) == 0 {
+			return fmt.Errorf("用法：banzu %s 类型 …（类型：%s）", verb, kindNames(kinds))
+		}
+		k, ok := kinds[args[0]]
+		if !ok {
+			return fmt.Errorf("不认识的类型 %q（可用：%s）", args[0], kindNames(kinds))
+		}
+		return k.run(ctx, args[1:], stdout, stderr, env)
+	}
+}
+
+func kindNames(kinds map[string]kind) string {
+	names := make([]string, 0, len(kinds))
+	for n := range kinds {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	if len(names) == 0 {
+		return "暂无"
+	}
+	return strings.Join(names, "、")
+}
