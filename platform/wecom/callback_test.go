@@ -1,0 +1,160 @@
+package wecom
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/banzu-bot/banzu/bot"
+)
+
+func TestCallbackURLVerification(t *testing.T) {
+	s := newSink()
+	p := newTestPlatform(t, "http://unused", s.handle)
+	echo, _ := p.crypt.encrypt([]byte("1616140317555161061"))
+	q := url.Values{"msg_signature": {p.crypt.signature("1409659589", "263014780", echo)},
+		"timestamp": {"1409659589"}, "nonce": {"263014780"}, "echostr": {echo}}
+	w := serve(p, httptest.NewRequest(http.MethodGet, "/wecom/aibot?"+q.Encode(), nil))
+	if w.Code != http.StatusOK || w.Body.String() != "1616140317555161061" {
+		t.Fatalf("got %d %q", w.Code, w.Body.String())
+	}
+	// An unescaped '+' of base64 decodes to a space and must still verify.
+	for !strings.Contains(echo, "+") {
+		echo, _ = p.crypt.encrypt([]byte("1616140317555161061"))
+	}
+	raw := "/wecom/aibot?msg_signature=" + p.crypt.signature("1409659589", "263014780", echo) +
+		"&timestamp=1409659589&nonce=263014780&echostr=" + strings.ReplaceAll(url.QueryEscape(echo), "%2B", "+")
+	if w := serve(p, httptest.NewRequest(http.MethodGet, raw, nil)); w.Code != http.StatusOK || w.Body.String() != "1616140317555161061" {
+		t.Fatalf("unescaped '+': got %d %q", w.Code, w.Body.String())
+	}
+	q.Set("msg_signature", strings.Repeat("0", 40))
+	if w := serve(p, httptest.NewRequest(http.MethodGet, "/wecom/aibot?"+q.Encode(), nil)); w.Code != http.StatusForbidden {
+		t.Errorf("forged GET: %d", w.Code)
+	}
+	if w := serve(p, httptest.NewRequest(http.MethodGet, "/wecom/aibot?echostr=x", nil)); w.Code != http.StatusBadRequest {
+		t.Errorf("missing params: %d", w.Code)
+	}
+	s.none(t)
+}
+
+const groupText = `{"msgid":"CAIQ16HMjQYY","aibotid":"AIBOTID","chatid":"wrkChat1","chattype":"group","from":{"userid":"zhangsan"},"response_url":"https://qyapi.weixin.qq.com/cgi-bin/aibot/response?response_code=RC","msgtype":"text","text":{"content":"@班组助手 今日排班"}}`
+
+func TestCallbackMessage(t *testing.T) {
+	s := newSink()
+	p := newTestPlatform(t, "http://unused", s.handle)
+	w := serve(p, signedPost(t, p, groupText))
+	if w.Code != http.StatusOK || w.Body.Len() != 0 {
+		t.Fatalf("got %d %q, want 200 and an empty body", w.Code, w.Body.String())
+	}
+	evs := s.wait(t, 1)
+	s.none(t)
+	ev := evs[0]
+	if ev.Platform != "wecom" || ev.Text != "今日排班" || ev.ChatID != "wrkChat1" || ev.ChatType != bot.ChatGroup ||
+		ev.SenderID != "zhangsan" || ev.MessageID != "CAIQ16HMjQYY" || !ev.Time.Equal(testNow) {
+		t.Errorf("event %+v", ev)
+	}
+	if ev.Reply[ReplyURLKey] != "https://qyapi.weixin.qq.com/cgi-bin/aibot/response?response_code=RC" ||
+		ev.Reply[ReplyReceivedKey] != "2026-03-02T09:30:00Z" {
+		t.Errorf("reply %v", ev.Reply)
+	}
+}
+
+func TestCallbackReplayEmittedAgain(t *testing.T) {
+	s := newSink()
+	p := newTestPlatform(t, "http://unused", s.handle)
+	for range 2 {
+		if w := serve(p, signedPost(t, p, groupText)); w.Code != http.StatusOK {
+			t.Fatalf("got %d", w.Code)
+		}
+	}
+	evs := s.wait(t, 2)
+	if evs[0].MessageID != evs[1].MessageID || evs[0].MessageID == "" {
+		t.Fatalf("replay ids %q %q: the core de-duplicates on equal MessageID", evs[0].MessageID, evs[1].MessageID)
+	}
+}
+
+func TestCallbackCardEvent(t *testing.T) {
+	s := newSink()
+	p := newTestPlatform(t, "http://unused", s.handle)
+	body := `{"msgid":"ev1","create_time":1700000000,"aibotid":"B","from":{"userid":"lisi"},"chatid":"wrkChat1","chattype":"group","response_url":"R","msgtype":"event","event":{"eventtype":"template_card_event","template_card_event":{"card_type":"vote_interaction","event_key":"submit","task_id":"quiz-42","selected_items":{"selected_item":[{"question_key":"q1","option_ids":{"option_id":["b","d"]}}]}}}}`
+	if w := serve(p, signedPost(t, p, body)); w.Code != http.StatusOK {
+		t.Fatalf("got %d", w.Code)
+	}
+	ev := s.wait(t, 1)[0]
+	if ev.Action == nil || ev.Action.CardID != "quiz-42" || strings.Join(ev.Action.OptionID, ",") != "b,d" || ev.SenderID != "lisi" {
+		t.Fatalf("event %+v action %+v", ev, ev.Action)
+	}
+}
+
+func TestCallbackRejects(t *testing.T) {
+	s := newSink()
+	p := newTestPlatform(t, "http://unused", s.handle)
+	good, _ := p.crypt.encrypt([]byte(groupText))
+	badPad := mustB64(t, good)
+	badPad[len(badPad)-1] ^= 0x55
+	notJSON, _ := p.crypt.encrypt([]byte(`{"msgid": nope`))
+	cases := []struct {
+		name string
+		req  *http.Request
+		code int
+	}{
+		{"forged signature", func() *http.Request {
+			r := signedPost(t, p, groupText)
+			q := r.URL.Query()
+			q.Set("msg_signature", strings.Repeat("a", 40))
+			r.URL.RawQuery = q.Encode()
+			return r
+		}(), http.StatusForbidden},
+		{"missing signature", httptest.NewRequest(http.MethodPost, "/wecom/aibot?timestamp=1&nonce=2", strings.NewReader(`{"encrypt":"`+good+`"}`)), http.StatusBadRequest},
+		{"missing everything", httptest.NewRequest(http.MethodPost, "/wecom/aibot", strings.NewReader(`{"encrypt":"`+good+`"}`)), http.StatusBadRequest},
+		{"envelope not JSON", signedEnvelope(p, good, `encrypt=`+good), http.StatusBadRequest},
+		{"envelope without encrypt", signedEnvelope(p, "", `{"msg":"x"}`), http.StatusBadRequest},
+		{"bad base64", signedEnvelope(p, "@@@@", `{"encrypt":"@@@@"}`), http.StatusBadRequest},
+		{"bad padding", signedEnvelope(p, b64(badPad), `{"encrypt":"`+b64(badPad)+`"}`), http.StatusBadRequest},
+		{"plaintext not JSON", signedEnvelope(p, notJSON, `{"encrypt":"`+notJSON+`"}`), http.StatusBadRequest},
+		{"oversized body", signedEnvelope(p, good, `{"encrypt":"`+good+`","pad":"`+strings.Repeat("x", 1<<20)+`"}`), http.StatusRequestEntityTooLarge},
+		{"PUT", httptest.NewRequest(http.MethodPut, "/wecom/aibot", nil), http.StatusMethodNotAllowed},
+	}
+	for _, tc := range cases {
+		if w := serve(p, tc.req); w.Code != tc.code {
+			t.Errorf("%s: got %d, want %d", tc.name, w.Code, tc.code)
+		}
+	}
+	s.none(t)
+}
+
+func TestCallbackNotConfigured(t *testing.T) {
+	p, err := New(testPlatformConfigWithoutAIBot(), nil, Options{Logger: quietLog})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	if w := serve(p, httptest.NewRequest(http.MethodPost, "/wecom/aibot", strings.NewReader(`{}`))); w.Code != http.StatusServiceUnavailable {
+		t.Fatalf("got %d", w.Code)
+	}
+}
+
+func TestCallbackQueueFull(t *testing.T) {
+	block := make(chan struct{})
+	p, err := New(testPlatformConfig(), nil, Options{
+		Handle:    func(bot.Event) { <-block },
+		Logger:    quietLog,
+		QueueSize: 1, Workers: 1, EnqueueWait: 100 * time.Millisecond,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	defer close(block)
+	codes := map[int]int{}
+	for range 4 {
+		codes[serve(p, signedPost(t, p, groupText)).Code]++
+	}
+	// One event in the worker, one in the queue, the rest refused quickly.
+	if codes[http.StatusOK] != 2 || codes[http.StatusServiceUnavailable] != 2 {
+		t.Fatalf("codes %v", codes)
+	}
+}

@@ -1,0 +1,30 @@
+package wecom
+
+import (
+	"strconv"
+	"time"
+
+	"github.com/banzu-bot/banzu/bot"
+)
+
+// PaceKey names the rate-limited channel a message to dest goes through:
+//
+//   - a user: "wecom:app:AGENT:USER", 30 a minute (WeCom drops app messages
+//     beyond 30 a minute to one member);
+//   - a reply with a response_url: "wecom:reply:CHAT", 60 a minute; each
+//     response_url is its own one-shot channel, the limit only guards the
+//     webhook fallback (which answers 45009, retried, when overrun);
+//   - a group: "wecom:webhook:KEY", 20 a minute, the group robot's limit;
+//   - nothing known: "wecom:none", 20 a minute (Send fails permanently).
+func (p *Platform) PaceKey(dest bot.Destination) (key string, limit int, per time.Duration) {
+	switch {
+	case dest.UserID != "":
+		return "wecom:app:" + strconv.Itoa(p.cfg.AgentID) + ":" + p.wecomUserID(dest.UserID), 30, time.Minute
+	case dest.Reply[ReplyURLKey] != "":
+		return "wecom:reply:" + dest.ChatID, 60, time.Minute
+	}
+	if k := p.webhookKey(dest); k != "" {
+		return "wecom:webhook:" + k, 20, time.Minute
+	}
+	return "wecom:none", 20, time.Minute
+}

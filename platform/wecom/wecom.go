@@ -1,0 +1,180 @@
+// Package wecom is banzu's WeCom (企业微信) adapter in intelligent-robot
+// callback (API) mode.
+//
+// Three WeCom mechanisms work together:
+//
+//   - the intelligent robot (智能机器人) receives the messages that @ it in a
+//     group, encrypted, on an HTTP callback (Handler); each one carries a
+//     response_url usable once within an hour to answer it;
+//   - each team's group robot (群机器人) webhook posts into the group
+//     (scheduled posts, files, and answers whose response_url is gone);
+//   - the self-built app (自建应用) sends direct messages and files to one user
+//     (a manager receiving a workbook, say).
+//
+// Every call goes to config.WeCom.APIBase, so tests point the adapter at an
+// httptest server. The adapter speaks those few HTTP calls itself with the
+// injected *http.Client instead of going through silenceper/wechat's clients:
+// they hard-code qyapi.weixin.qq.com, use the process-global
+// util.DefaultHTTPClient (no timeout) and take no context, and redirecting them
+// needs util.SetURIModifier, another process global. From silenceper/wechat it
+// keeps the signature and encryption helpers and the token cache (memory, or
+// Redis so that replicas share one access token).
+package wecom
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/go-redis/redis/v8"
+
+	"github.com/banzu-bot/banzu/bot"
+	"github.com/banzu-bot/banzu/config"
+)
+
+// Defaults used when the configuration leaves a value empty.
+const (
+	DefaultAPIBase      = "https://qyapi.weixin.qq.com"
+	DefaultCallbackPath = "/wecom/aibot"
+)
+
+// Options carries the adapter's collaborators. Every field is optional.
+type Options struct {
+	// Logger receives the adapter's logs; slog.Default() when nil.
+	Logger *slog.Logger
+	// HTTPClient makes every outgoing call; a client with a 15 s timeout when nil.
+	HTTPClient *http.Client
+	// Redis, when set, holds the self-built app's access token so replicas
+	// share it (silenceper's Redis cache); an in-process cache when nil.
+	Redis redis.UniversalClient
+	// Handle receives every incoming event, from a small pool of goroutines,
+	// never from the HTTP request itself. It should hand the event off quickly.
+	Handle func(bot.Event)
+	// Now is the clock; time.Now when nil.
+	Now func() time.Time
+	// QueueSize bounds the events waiting for Handle; 1024 when zero.
+	QueueSize int
+	// Workers is the number of goroutines calling Handle; 4 when zero.
+	Workers int
+	// EnqueueWait is how long a callback waits for room in a full queue before
+	// answering 503; 200 ms when zero.
+	EnqueueWait time.Duration
+}
+
+// Platform is the WeCom adapter. It implements bot.Platform and bot.Pacer and
+// serves the intelligent robot's callback through Handler.
+type Platform struct {
+	cfg     config.WeCom
+	teams   []config.Team
+	log     *slog.Logger
+	hc      *http.Client
+	now     func() time.Time
+	crypt   *cryptor // nil when the callback is not configured
+	tokens  *tokenSource
+	replies *replyTracker
+	queue   *dispatcher
+}
+
+// New builds the adapter and starts the goroutines that feed opts.Handle; stop
+// them with Close. It fails only on configuration that cannot work (a
+// malformed encoding_aes_key); missing parts are reported by Check.
+func New(cfg config.WeCom, teams []config.Team, opts Options) (*Platform, error) {
+	if cfg.APIBase == "" {
+		cfg.APIBase = DefaultAPIBase
+	}
+	cfg.APIBase = strings.TrimRight(cfg.APIBase, "/")
+	if cfg.AIBot.CallbackPath == "" {
+		cfg.AIBot.CallbackPath = DefaultCallbackPath
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	if opts.HTTPClient == nil {
+		opts.HTTPClient = &http.Client{Timeout: 15 * time.Second}
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.QueueSize <= 0 {
+		opts.QueueSize = 1024
+	}
+	if opts.Workers <= 0 {
+		opts.Workers = 4
+	}
+	if opts.EnqueueWait <= 0 {
+		opts.EnqueueWait = 200 * time.Millisecond
+	}
+	log := opts.Logger.With("platform", "wecom")
+	p := &Platform{
+		cfg:     cfg,
+		teams:   teams,
+		log:     log,
+		hc:      opts.HTTPClient,
+		now:     opts.Now,
+		replies: newReplyTracker(),
+	}
+	if cfg.AIBot.Token != "" || cfg.AIBot.EncodingAESKey != "" {
+		c, err := newCryptor(cfg.AIBot.Token, cfg.AIBot.EncodingAESKey, "")
+		if err != nil {
+			return nil, fmt.Errorf("wecom: aibot callback: %w", err)
+		}
+		p.crypt = c
+	}
+	p.tokens = newTokenSource(p, newTokenCache(opts.Redis))
+	handle := opts.Handle
+	if handle == nil {
+		handle = func(ev bot.Event) {
+			log.Warn("wecom event dropped: no handler", "msg_id", ev.MessageID)
+		}
+	}
+	p.queue = newDispatcher(handle, opts.QueueSize, opts.Workers, opts.EnqueueWait, log)
+	return p, nil
+}
+
+// Name returns "wecom".
+func (p *Platform) Name() string { return "wecom" }
+
+// CallbackPath is the path Handler expects to be mounted at.
+func (p *Platform) CallbackPath() string { return p.cfg.AIBot.CallbackPath }
+
+// Close stops accepting callbacks, lets the queued events reach Handle and
+// waits for the workers to finish.
+func (p *Platform) Close() error {
+	p.queue.close()
+	return nil
+}
+
+// errNoChannel is returned (as a PermanentError) when no WeCom channel can
+// reach a destination.
+var errNoChannel = errors.New("wecom: no channel reaches the destination (no usable response_url, no team webhook, no user)")
+
+// teamFor finds the team of a destination by team id, then by chat id.
+func (p *Platform) teamFor(dest bot.Destination) (config.Team, bool) {
+	if dest.TeamID != "" {
+		for _, t := range p.teams {
+			if t.ID == dest.TeamID {
+				return t, true
+			}
+		}
+	}
+	if dest.ChatID != "" {
+		for _, t := range p.teams {
+			if t.WeCom.ChatID == dest.ChatID {
+				return t, true
+			}
+		}
+	}
+	return config.Team{}, false
+}
+
+// webhookKey is the group robot webhook key that reaches dest, or "".
+func (p *Platform) webhookKey(dest bot.Destination) string {
+	t, ok := p.teamFor(dest)
+	if !ok {
+		return ""
+	}
+	return t.WeCom.WebhookKey
+}
