@@ -1,0 +1,43 @@
+package dingtalk
+
+import (
+	"math/rand/v2"
+	"time"
+)
+
+// Backoff paces stream reconnects: exponential from Initial, doubled per
+// failed attempt up to Max, each delay drawn at random from [d/2, d] (jitter).
+// The sequence starts over after a healthy connection, one that received at
+// least one frame from the gateway.
+type Backoff struct {
+	Initial time.Duration // first delay; 1 s when zero
+	Max     time.Duration // cap; 60 s when zero
+}
+
+// DefaultBackoff returns the production reconnect pacing.
+func DefaultBackoff() Backoff { return Backoff{Initial: time.Second, Max: time.Minute} }
+
+func (b Backoff) withDefaults() Backoff {
+	d := DefaultBackoff()
+	if b.Initial <= 0 {
+		b.Initial = d.Initial
+	}
+	if b.Max <= 0 {
+		b.Max = d.Max
+	}
+	if b.Max < b.Initial {
+		b.Max = b.Initial
+	}
+	return b
+}
+
+// delay returns the wait before reconnect attempt n (0-based).
+func (b Backoff) delay(n int) time.Duration {
+	d := b.Initial
+	for i := 0; i < n && d < b.Max; i++ {
+		d *= 2
+	}
+	d = min(d, b.Max)
+	half := d / 2
+	return half + rand.N(d-half+1)
+}
