@@ -47,6 +47,8 @@ type App struct {
 	now       func() time.Time
 	ownsStore bool
 	seeders   []demo.Seeder
+	listeners []bot.Listener
+	closers   []func() error
 }
 
 // New builds banzu from cfg. The caller must Close it.
@@ -98,7 +100,7 @@ func (a *App) build(ctx context.Context, opts Options) error {
 		a.Outbox.AddPlatform(a.Console)
 		console.NewServer(a.Console, dir, a.Bot).Register(a.Mux)
 	}
-	return nil
+	return a.installPlatforms()
 }
 
 // OpenStore opens the store the config names.
@@ -162,6 +164,13 @@ func (a *App) Start(ctx context.Context) (stop func(), err error) {
 		a.Outbox.Run(bg)
 	}()
 	var bgWG sync.WaitGroup
+	for _, l := range a.listeners {
+		bgWG.Add(1)
+		go func(l bot.Listener) {
+			defer bgWG.Done()
+			a.listen(bg, l)
+		}(l)
+	}
 	for _, f := range features {
 		if f.Background != nil {
 			bgWG.Add(1)
@@ -199,8 +208,14 @@ func (a *App) DemoSeeders() []demo.Seeder {
 	return a.seeders
 }
 
-// Close releases the store if the app opened it.
+// Close stops the platforms and releases the store if the app opened it.
 func (a *App) Close() error {
+	for _, c := range a.closers {
+		if err := c(); err != nil {
+			a.Log.Warn("close", "error", err)
+		}
+	}
+	a.closers = nil
 	if a.ownsStore && a.Store != nil {
 		return a.Store.Close()
 	}

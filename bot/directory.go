@@ -31,6 +31,9 @@ type Team struct {
 // rolesColl holds role changes made with /role, keyed by member id.
 const rolesColl = "roles"
 
+// chatsColl holds chats learned from messages: "platform\x00chat" -> team id.
+const chatsColl = "chats"
+
 // Directory answers who is who: members by platform user id, teams by chat.
 // It is built from config; role changes live in the store and win over config.
 type Directory struct {
@@ -68,7 +71,18 @@ func NewDirectory(ctx context.Context, st store.Store, teams []config.Team) (*Di
 			d.bindUser("dingtalk", mc.DingTalkUserID, m)
 		}
 	}
-	err := st.Scan(ctx, rolesColl, "", "", func(id string, v []byte) error {
+	err := st.Scan(ctx, chatsColl, "", "", func(k string, v []byte) error {
+		if platform, chat, ok := strings.Cut(k, "\x00"); ok {
+			if t := d.Team(string(v)); t != nil && d.chats[platform][chat] == nil {
+				d.bindChat(platform, chat, t)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = st.Scan(ctx, rolesColl, "", "", func(id string, v []byte) error {
 		if m := d.byID[id]; m != nil {
 			if r, ok := ParseRole(string(v)); ok {
 				m.Role = r
@@ -134,15 +148,63 @@ func (d *Directory) Chat(platform, chatID string) *Team {
 }
 
 // BindChat remembers that a platform chat belongs to a team (learned from a
-// message, for example).
-func (d *Directory) BindChat(platform, chatID, teamID string) {
+// message, for example). The binding is stored so it survives restarts; a
+// chat already bound is left as it is.
+func (d *Directory) BindChat(ctx context.Context, platform, chatID, teamID string) error {
 	t := d.Team(teamID)
-	if t == nil || chatID == "" {
-		return
+	if t == nil || chatID == "" || d.Chat(platform, chatID) != nil {
+		return nil
+	}
+	if err := d.st.Put(ctx, chatsColl, platform+"\x00"+chatID, []byte(teamID)); err != nil {
+		return err
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.bindChat(platform, chatID, t)
+	return nil
+}
+
+// TeamChat is the chat a team is reached in on a platform: the configured
+// one, else one learned from a message; "" when there is none.
+func (d *Directory) TeamChat(platform, teamID string) string {
+	t := d.Team(teamID)
+	if t == nil {
+		return ""
+	}
+	switch platform {
+	case "console":
+		return t.ID
+	case "wecom":
+		if t.Config.WeCom.ChatID != "" {
+			return t.Config.WeCom.ChatID
+		}
+	case "dingtalk":
+		if t.Config.DingTalk.OpenConversationID != "" {
+			return t.Config.DingTalk.OpenConversationID
+		}
+	}
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	best := ""
+	for id, bound := range d.chats[platform] {
+		if bound == t && (best == "" || id < best) {
+			best = id
+		}
+	}
+	return best
+}
+
+// UserID is a member's user id on a platform, "" when they have none there.
+func (m *Member) UserID(platform string) string {
+	switch platform {
+	case "console":
+		return m.ID
+	case "wecom":
+		return m.Config.WeComUserID
+	case "dingtalk":
+		return m.Config.DingTalkUserID
+	}
+	return ""
 }
 
 // RoleOf returns a member's current role.
