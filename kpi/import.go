@@ -1,0 +1,327 @@
+package kpi
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// Sink receives an import's records in batches, after the whole file parsed
+// cleanly. A batch holds at most one record per (date, agent); the slice is
+// reused after PutBatch returns.
+type Sink interface {
+	PutBatch(ctx context.Context, recs []Record) error
+}
+
+// DefaultMaxBytes is the file size limit when Importer.MaxBytes is zero.
+const DefaultMaxBytes = 64 << 20
+
+// headerSearchRows is how many leading rows may precede the header row.
+const headerSearchRows = 20
+
+// Importer reads shop-platform exports into records. The zero value is not
+// usable: Sink and Resolver are required.
+type Importer struct {
+	Sink     Sink
+	Resolver Resolver
+	// Mappings are extra column titles for all imports (from config): title as
+	// in the file -> column name (see ParseColumn), e.g. {"满意度": "satisfaction"}.
+	Mappings map[string]string
+	// MaxBytes limits the file size; 0 means DefaultMaxBytes, negative means
+	// no limit.
+	MaxBytes int64
+	// TempDir holds spool files of large imports; "" means os.TempDir().
+	TempDir string
+	// Now stamps imports (the newest import wins merges); nil means time.Now.
+	Now func() time.Time
+	// BatchSize is the number of records per Sink.PutBatch; 0 means 2048.
+	BatchSize int
+	// RunSize is the number of records held in memory before spilling to the
+	// spool file; 0 means 8192.
+	RunSize int
+}
+
+// Options are per-import settings.
+type Options struct {
+	Team   string // team id; required
+	Preset string // chitu, feige, jd, pdd, kuaishou, generic; "" detects
+	// Date (YYYY-MM-DD) is the day of every row of a file without a date
+	// column; ignored when the file has one.
+	Date string
+	// Source overrides the source label (default: preset name and a
+	// fingerprint of the columns, e.g. "chitu.5d0b7a").
+	Source string
+	// Mappings are extra column titles for this import, over Importer.Mappings.
+	Mappings map[string]string
+	// Name is the file name shown in the Summary (default: the path's base).
+	Name string
+}
+
+// Skip reasons, as shown to users.
+const (
+	SkipSummary       = "汇总行"
+	SkipBlank         = "空行"
+	SkipUnknownAgent  = "未知客服"
+	SkipNoAgent       = "缺少客服"
+	SkipNoData        = "无指标数据"
+	SkipNote          = "说明行"
+	SkipRepeatedTitle = "重复表头"
+)
+
+// UnknownAgent is an account the resolver did not know, with its row count.
+type UnknownAgent struct {
+	Name string
+	Rows int
+}
+
+// ColumnMapping shows how one column title was understood.
+type ColumnMapping struct {
+	Title  string // as written in the file
+	Column string // column name, e.g. "served"
+}
+
+// Summary reports an import. RowsRead = Imported + the sum of Skipped + the
+// rows with errors.
+type Summary struct {
+	File        string
+	Format      string // UTF-8, GBK, UTF-16 or XLSX
+	Sheet       string // XLSX sheet used
+	Preset      string
+	PresetLabel string
+	Source      string
+	Team        string
+	HeaderRow   int
+	Columns     []ColumnMapping
+	Unmapped    []string // titles that were not recognised (ignored)
+
+	RowsRead int
+	Imported int
+	Skipped  map[string]int
+	Unknown  []UnknownAgent // sorted by rows, descending
+
+	From, To string // dates covered, YYYY-MM-DD
+	Days     int
+
+	Records    int        // agent-day records written to the sink
+	ErrorRows  int        // rows with at least one bad value
+	ErrorCount int        // bad values in all
+	Errors     []RowError // the first ones
+}
+
+// SkippedRows returns the number of skipped rows.
+func (s *Summary) SkippedRows() int {
+	n := 0
+	for _, v := range s.Skipped {
+		n += v
+	}
+	return n
+}
+
+// ImportReader imports from r (an upload, say): the content is copied to a
+// temporary file first, within the size limit.
+func (im *Importer) ImportReader(ctx context.Context, r io.Reader, name string, opt Options) (*Summary, error) {
+	f, err := os.CreateTemp(im.TempDir, "banzu-kpi-upload-*")
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		_ = f.Close()
+		_ = os.Remove(f.Name())
+	}()
+	limit := im.maxBytes()
+	src := r
+	if limit > 0 {
+		src = io.LimitReader(r, limit+1)
+	}
+	n, err := io.Copy(f, src)
+	if err != nil {
+		return nil, fmt.Errorf("读取上传文件失败：%w", err)
+	}
+	if limit > 0 && n > limit {
+		return nil, tooLarge(n, limit, true)
+	}
+	if opt.Name == "" {
+		opt.Name = name
+	}
+	return im.ImportFile(ctx, f.Name(), opt)
+}
+
+func (im *Importer) maxBytes() int64 {
+	if im.MaxBytes == 0 {
+		return DefaultMaxBytes
+	}
+	return im.MaxBytes
+}
+
+func tooLarge(n, limit int64, atLeast bool) error {
+	more := ""
+	if atLeast {
+		more = "超过 "
+	}
+	return importErr(ErrTooLarge, "文件大小%s %.1f MB，超过上限 %.0f MB；请按月或按店铺拆分后再导入。",
+		more, float64(n)/(1<<20), float64(limit)/(1<<20))
+}
+
+// ImportFile imports the export at path. On a parse error nothing is written
+// and the error (an *ImportError) says which row and column; the Summary is
+// returned whenever the file could be read.
+func (im *Importer) ImportFile(ctx context.Context, path string, opt Options) (*Summary, error) {
+	if im.Sink == nil || im.Resolver == nil {
+		return nil, errors.New("kpi: Importer needs a Sink and a Resolver")
+	}
+	cfg, err := im.prepare(opt)
+	if err != nil {
+		return nil, err
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("打开文件失败：%w", err)
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("打开文件失败：%w", err)
+	}
+	if limit := im.maxBytes(); limit > 0 && st.Size() > limit {
+		return nil, tooLarge(st.Size(), limit, false)
+	}
+	head := make([]byte, min(st.Size(), sniffSize))
+	if _, err := io.ReadFull(f, head); err != nil {
+		return nil, fmt.Errorf("读取文件失败：%w", err)
+	}
+	ff, err := sniff(head)
+	if err != nil {
+		return nil, err
+	}
+	sum := &Summary{File: opt.Name, Format: ff.label, Team: opt.Team, Skipped: map[string]int{}}
+	if sum.File == "" {
+		sum.File = filepath.Base(path)
+	}
+	var src rowSource
+	var hdr *headerInfo
+	if ff.xlsx {
+		src, hdr, err = openXLSX(f, cfg, sum)
+	} else {
+		if _, err = f.Seek(0, io.SeekStart); err != nil {
+			return nil, err
+		}
+		cs := newCSVSource(f, ff)
+		src = cs
+		hdr, err = findHeader(cs, cfg)
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer src.Close()
+	return im.run(ctx, src, hdr, cfg, opt, sum)
+}
+
+// importConfig is an import's validated settings.
+type importConfig struct {
+	presets []*Preset
+	extra   map[string]Column
+	date    civil
+}
+
+func (im *Importer) prepare(opt Options) (*importConfig, error) {
+	cfg := &importConfig{presets: Presets, extra: map[string]Column{}}
+	if strings.TrimSpace(opt.Team) == "" {
+		return nil, importErr(ErrBadOption, "导入时必须指定团队。")
+	}
+	if opt.Preset != "" {
+		p, err := PresetByName(opt.Preset)
+		if err != nil {
+			return nil, &ImportError{Kind: ErrBadOption, Msg: err.Error()}
+		}
+		cfg.presets = []*Preset{p}
+	}
+	if opt.Date != "" {
+		d, st := parseDate(opt.Date)
+		if st != cellOK {
+			return nil, importErr(ErrBadOption, "导入日期“%s”无法识别，请写成 2026-10-01 的形式。", opt.Date)
+		}
+		cfg.date = d
+	}
+	for _, m := range []map[string]string{im.Mappings, opt.Mappings} {
+		for title, name := range m {
+			c, err := ParseColumn(name)
+			if err != nil {
+				return nil, importErr(ErrBadOption, "列映射“%s”有误：%s", title, err.Error())
+			}
+			cfg.extra[normHeader(title).name] = c
+		}
+	}
+	return cfg, nil
+}
+
+// openXLSX opens the workbook and picks the first sheet with a header row.
+// excelize keeps the compressed file in memory (bounded by MaxBytes) and
+// streams the sheet's rows.
+func openXLSX(f *os.File, cfg *importConfig, sum *Summary) (rowSource, *headerInfo, error) {
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return nil, nil, err
+	}
+	wb, err := excelize.OpenReader(f)
+	if err != nil {
+		return nil, nil, importErr(ErrUnknownFormat, "XLSX 文件已损坏或无法读取（%v），请在 Excel 中重新保存后再导入。", err)
+	}
+	var firstErr error
+	for _, sheet := range wb.GetSheetList() {
+		src, err := newXLSXSource(wb, sheet)
+		if err != nil {
+			continue
+		}
+		hdr, err := findHeader(src, cfg)
+		if err == nil {
+			sum.Sheet = sheet
+			return &closeBoth{src, wb}, hdr, nil
+		}
+		_ = src.Close()
+		if firstErr == nil {
+			firstErr = err
+		}
+	}
+	_ = wb.Close()
+	if firstErr == nil {
+		firstErr = importErr(ErrNoHeader, "工作簿里没有可读的工作表。")
+	}
+	return nil, nil, firstErr
+}
+
+// closeBoth closes a sheet's row iterator and then its workbook.
+type closeBoth struct {
+	rowSource
+	wb *excelize.File
+}
+
+func (c *closeBoth) Close() error {
+	err := c.rowSource.Close()
+	if err2 := c.wb.Close(); err == nil {
+		err = err2
+	}
+	return err
+}
+
+// sourceLabel is the default source of an import: the preset and a
+// fingerprint of the metric columns the file carries.
+func sourceLabel(p *Preset, plan []colPlan) string {
+	names := make([]string, 0, len(plan))
+	for _, c := range plan {
+		if kindOf(c.col) != kindText && c.col != ColDate {
+			names = append(names, c.col.String())
+		}
+	}
+	sort.Strings(names)
+	h := fnv.New32a()
+	_, _ = io.WriteString(h, strings.Join(names, ","))
+	return fmt.Sprintf("%s.%06x", p.Name, h.Sum32()&0xffffff)
+}
