@@ -16,6 +16,7 @@ type Config struct {
 	DingTalk  DingTalk          `yaml:"dingtalk"`
 	Bot       Bot               `yaml:"bot"`
 	Targets   Targets           `yaml:"targets"`
+	KPI       KPI               `yaml:"kpi"`
 	Schedules map[string]string `yaml:"schedules"` // job name -> cron spec, all teams
 	Teams     []Team            `yaml:"teams"`
 }

@@ -21,6 +21,7 @@ func Default() *Config {
 			APIBase:      "https://api.dingtalk.com",
 			OAPIBase:     "https://oapi.dingtalk.com",
 		},
+		KPI:       KPI{StarWeights: DefaultStarWeights(), AlertYellow: 0.5, AlertRed: 1.0},
 		Schedules: map[string]string{},
 	}
 }

@@ -69,6 +69,16 @@ func (c *Config) Validate() error {
 		}
 		_ = rules // rule names are checked by the kpi package
 	}
+	if c.KPI.AlertYellow <= 0 || c.KPI.AlertRed < c.KPI.AlertYellow {
+		bad("kpi.alert_yellow", "黄色预警阈值应大于 0，且不大于红色预警阈值 kpi.alert_red（得到 %g 和 %g）", c.KPI.AlertYellow, c.KPI.AlertRed)
+	}
+	for k, w := range c.KPI.StarWeights {
+		if !oneOf(k, "satisfaction", "conversion", "first_response", "served", "bad_rate") {
+			bad("kpi.star_weights."+k, "不认识的指标，可用 satisfaction、conversion、first_response、served、bad_rate")
+		} else if w < 0 {
+			bad("kpi.star_weights."+k, "权重不能为负数")
+		}
+	}
 	c.validateTeams(bad)
 	return errors.Join(errs...)
 }
