@@ -29,14 +29,23 @@ func (b *Bot) TeamDestinations(teamID string) []Destination {
 	return out
 }
 
-// PostTeam queues msg for every chat of the team.
+// PostTeam queues msg for every chat of the team. msg.Mentions holds member
+// ids here; each platform gets the members' user ids on it.
 func (b *Bot) PostTeam(ctx context.Context, teamID string, msg Message) error {
 	dests := b.TeamDestinations(teamID)
 	if len(dests) == 0 {
 		return fmt.Errorf("%w: team %q has no chat on any platform", ErrNoDestination, teamID)
 	}
+	members := msg.Mentions
 	for _, d := range dests {
-		if err := b.Send(ctx, d, msg); err != nil {
+		m := msg
+		m.Mentions = nil
+		for _, id := range members {
+			if mem := b.Directory.Member(id); mem != nil && mem.UserID(d.Platform) != "" {
+				m.Mentions = append(m.Mentions, mem.UserID(d.Platform))
+			}
+		}
+		if err := b.Send(ctx, d, m); err != nil {
 			return err
 		}
 	}

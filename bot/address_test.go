@@ -56,7 +56,7 @@ func TestPostTeamAndSendMember(t *testing.T) {
 		t.Fatalf("Chat(cidXYZ) = %v, want team t2", tm)
 	}
 
-	if err := b.PostTeam(ctx, "t1", bot.Message{Markdown: "早报"}); err != nil {
+	if err := b.PostTeam(ctx, "t1", bot.Message{Markdown: "早报", Mentions: []string{"mgr", "a1"}}); err != nil {
 		t.Fatal(err)
 	}
 	if err := b.SendMember(ctx, "mgr", bot.Message{Text: "月报"}); err != nil {
@@ -81,6 +81,17 @@ func TestPostTeamAndSendMember(t *testing.T) {
 	}
 	check(console, "t1", "mgr")
 	check(wecom, "", "ZhaoJ")
+	// Mentions name members; each platform gets their user ids there.
+	for _, s := range wecom.sent {
+		if s.dest.UserID == "" && (len(s.msg.Mentions) != 1 || s.msg.Mentions[0] != "ZhaoJ") {
+			t.Fatalf("wecom post mentions %v, want [ZhaoJ] (小王 has no WeCom id)", s.msg.Mentions)
+		}
+	}
+	for _, s := range console.sent {
+		if s.dest.UserID == "" && len(s.msg.Mentions) != 2 {
+			t.Fatalf("console post mentions %v, want [mgr a1]", s.msg.Mentions)
+		}
+	}
 	if len(ding.sent) != 0 {
 		t.Fatalf("dingtalk got %+v, want nothing (t1 has no DingTalk group)", ding.sent)
 	}
