@@ -27,7 +27,13 @@ type running struct {
 
 func start(t *testing.T, cfg *config.Config) *running {
 	t.Helper()
-	a, err := app.New(context.Background(), cfg, app.Options{})
+	return startWith(t, cfg, app.Options{})
+}
+
+// startWith starts banzu with options (a fake clock, say).
+func startWith(t *testing.T, cfg *config.Config, opts app.Options) *running {
+	t.Helper()
+	a, err := app.New(context.Background(), cfg, opts)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -65,7 +65,8 @@ type Chat struct {
 	Members []ChatMember `json:"members"`
 }
 
-// Chats lists the team group chats, then one inbox per manager or admin.
+// Chats lists the team group chats, then one inbox per supervisor, manager
+// or admin (the people banzu writes to directly).
 func (s *Server) Chats() []Chat {
 	var out []Chat
 	seen := map[string]bool{}
@@ -75,7 +76,7 @@ func (s *Server) Chats() []Chat {
 		for _, m := range t.Members {
 			r := s.dir.RoleOf(m)
 			c.Members = append(c.Members, ChatMember{UserID: m.ID, Name: m.Name, Role: r.String()})
-			if r >= bot.RoleManager && !seen[m.ID] {
+			if r >= bot.RoleSupervisor && !seen[m.ID] {
 				seen[m.ID] = true
 				inboxes = append(inboxes, Chat{ChatID: InboxPrefix + m.ID, TeamID: t.ID, Name: m.Name + " 的私聊", Type: "single",
 					Members: []ChatMember{{UserID: m.ID, Name: m.Name, Role: r.String()}}})

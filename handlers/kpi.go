@@ -1,0 +1,136 @@
+package handlers
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/banzu-bot/banzu/bot"
+	"github.com/banzu-bot/banzu/config"
+	"github.com/banzu-bot/banzu/kpi"
+	"github.com/banzu-bot/banzu/period"
+	"github.com/banzu-bot/banzu/reports"
+)
+
+// KPI answers /kpi and runs the KPI jobs.
+type KPI struct {
+	Repo    *kpi.Repo
+	Targets config.Targets
+	Weights map[string]float64
+	Alerts  kpi.AlertOptions
+}
+
+// people adapts the directory for chat summaries.
+type people struct{ dir *bot.Directory }
+
+func (p people) Name(id string) string {
+	if m := p.dir.Member(id); m != nil {
+		return m.Name
+	}
+	return id
+}
+
+func (p people) Level(id string) string {
+	if m := p.dir.Member(id); m != nil && m.Level == kpi.LevelSenior {
+		return kpi.LevelSenior
+	}
+	return kpi.LevelAgent
+}
+
+func levelLabel(level string) string {
+	if level == kpi.LevelSenior {
+		return "资深客服"
+	}
+	return "客服"
+}
+
+// Command is /kpi.
+func (k *KPI) Command() *bot.Command {
+	return &bot.Command{
+		Name:     "kpi",
+		Aliases:  []string{"绩效"},
+		Summary:  "查看 KPI：自己的昨天和本月、某位客服的（主管）、团队的",
+		Usage:    "/kpi [本周|上月|2026-10] | /kpi @名字 [时间]（主管） | /kpi team [本周|上周|本月|上月|YYYY-MM]",
+		Examples: []string{"/kpi", "/kpi 上月", "/kpi @小王", "/kpi team 本周"},
+		Role:     bot.RoleAgent,
+		Handler:  k.handle,
+	}
+}
+
+func (k *KPI) handle(ctx context.Context, req *bot.Request) error {
+	now := req.Now()
+	args := req.Args
+	if len(args) > 0 && (strings.EqualFold(args[0], "team") || args[0] == "团队") {
+		return k.team(ctx, req, strings.Join(args[1:], " "), now)
+	}
+	var m *bot.Member
+	if len(args) > 0 && (strings.HasPrefix(args[0], "@") || strings.HasPrefix(args[0], "＠") || !period.Looks(strings.Join(args, " "))) {
+		m = req.FindMember(args[0])
+		if m == nil && !strings.ContainsAny(args[0], "0123456789") {
+			return bot.Userf("没有找到“%s”：它不是团队成员，也不是时间（本周、上月、2026-10 …）。发送 /roster 查看成员名单。", strings.TrimLeft(args[0], "@＠"))
+		}
+	}
+	if m == nil {
+		// The caller's own KPI, for the period the arguments name.
+		if req.Member == nil {
+			return bot.Userf("你还不在花名册里，没有个人 KPI。请主管把你加入团队成员（teams[].members）。")
+		}
+		return k.member(ctx, req, req.Member, strings.Join(args, " "), now)
+	}
+	if m != req.Member && req.Role < bot.RoleSupervisor {
+		return bot.Userf("只有主管可以查看其他人的 KPI。查看自己的请发送 /kpi")
+	}
+	return k.member(ctx, req, m, strings.Join(args[1:], " "), now)
+}
+
+// member answers one agent's KPI: yesterday and month to date, or one period.
+func (k *KPI) member(ctx context.Context, req *bot.Request, m *bot.Member, periodText string, now time.Time) error {
+	if req.Team == nil {
+		return bot.Userf("请在团队群里使用这个命令。")
+	}
+	var periods []period.Range
+	if periodText == "" {
+		y := period.Day(now).AddDate(0, 0, -1)
+		periods = []period.Range{
+			{From: y, To: y, Label: fmt.Sprintf("昨天（%d月%d日）", int(y.Month()), y.Day())},
+			period.MonthToDate(now),
+		}
+		periods[1].Label = "本月至今（" + periods[1].Label + "）"
+	} else {
+		r, err := period.Parse(periodText, now, period.Range{})
+		if err != nil {
+			return bot.Userf("%v", err)
+		}
+		periods = []period.Range{r}
+	}
+	p := people{req.Bot().Directory}
+	var shown []reports.Period
+	for _, r := range periods {
+		rep, err := k.Repo.Range(ctx, req.Team.ID, r.FromDate(), r.ToDate())
+		if err != nil {
+			return err
+		}
+		shown = append(shown, reports.Period{Label: r.Label, Totals: rep.Agents[m.ID]})
+	}
+	level := p.Level(m.ID)
+	return req.ReplyText(ctx, reports.AgentKPI(m.Name, levelLabel(level), kpi.RulesFor(k.Targets, level), shown...))
+}
+
+// team answers the team's KPI for a period (month to date by default).
+func (k *KPI) team(ctx context.Context, req *bot.Request, periodText string, now time.Time) error {
+	if req.Team == nil {
+		return bot.Userf("请在团队群里使用这个命令。")
+	}
+	def := period.MonthToDate(now)
+	def.Label = "本月至今（" + def.Label + "）"
+	r, err := period.Parse(periodText, now, def)
+	if err != nil {
+		return bot.Userf("%v", err)
+	}
+	rep, err := k.Repo.Range(ctx, req.Team.ID, r.FromDate(), r.ToDate())
+	if err != nil {
+		return err
+	}
+	return req.ReplyText(ctx, reports.TeamKPI(req.Team.Name, r.Label, rep, kpi.RulesFor(k.Targets, kpi.LevelTeam), k.Weights, people{req.Bot().Directory}))
+}
