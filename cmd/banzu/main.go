@@ -42,22 +42,25 @@ type command struct {
 	run     func(ctx context.Context, args []string, stdout, stderr io.Writer, env []string) error
 }
 
-var commands map[string]command
+// commands is filled by init functions, here and in each command's file.
+var commands = map[string]command{}
 
 func init() {
-	commands = map[string]command{
+	for name, c := range map[string]command{
 		"serve":   {"运行班组助手（默认命令）", serveCmd},
 		"config":  {"config check | config dump：检查或打印配置（密钥已隐藏）", configCmd},
 		"job":     {"job list | job run 名称 [--team T]：查看或立即运行定时任务", jobCmd},
 		"version": {"打印版本", versionCmd},
 		"help":    {"显示帮助", func(_ context.Context, _ []string, out, _ io.Writer, _ []string) error { usage(out); return nil }},
+	} {
+		commands[name] = c
 	}
 }
 
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "用法：banzu [命令] [选项]")
 	fmt.Fprintln(w, "\n命令：")
-	for _, n := range []string{"serve", "config", "job", "import", "export", "report", "version", "help"} {
+	for _, n := range []string{"serve", "config", "job", "import", "export", "report", "backup", "migrate", "version", "help"} {
 		if c, ok := commands[n]; ok {
 			fmt.Fprintf(w, "  %-8s %s\n", n, c.summary)
 		}
