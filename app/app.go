@@ -49,6 +49,7 @@ type App struct {
 	seeders   []demo.Seeder
 	listeners []bot.Listener
 	closers   []func() error
+	obs       *observability
 }
 
 // New builds banzu from cfg. The caller must Close it.
@@ -81,7 +82,8 @@ func (a *App) build(ctx context.Context, opts Options) error {
 	}
 	a.Directory = dir
 	loc := a.Cfg.Location()
-	a.Outbox = bot.NewOutbox(a.Store, nil, bot.OutboxOptions{Owner: opts.Owner, Now: a.now, Logger: a.Log})
+	a.obs = newObservability()
+	a.Outbox = bot.NewOutbox(a.Store, nil, bot.OutboxOptions{Owner: opts.Owner, Now: a.now, Logger: a.Log, Delivered: a.obs.delivered})
 	cmds := bot.NewCommands()
 	a.Bot = bot.New(a.Store, dir, cmds, a.Outbox, bot.Options{
 		Workers:        a.Cfg.Bot.Workers,
@@ -90,10 +92,14 @@ func (a *App) build(ctx context.Context, opts Options) error {
 		Location:       loc,
 		Now:            a.now,
 		Logger:         a.Log,
+		Hooks:          a.obs.botHooks(),
 	})
 	a.Jobs = jobs.NewRegistry()
 	a.Mux = http.NewServeMux()
 	a.Mux.HandleFunc("GET /healthz", a.healthz)
+	a.Mux.HandleFunc("GET /readyz", a.readyz)
+	a.Mux.HandleFunc("GET /metrics", a.metricsHandler)
+	a.registerGauges()
 	a.install(cmds)
 	if a.Cfg.Console.Enabled {
 		a.Console = console.New(a.Store, a.now)
@@ -156,6 +162,7 @@ func (a *App) Start(ctx context.Context) (stop func(), err error) {
 		return nil, err
 	}
 	sched := jobs.NewScheduler(a.Store, plan, a.Cfg.Location(), a.Log)
+	sched.OnRun = a.obs.jobRan
 	a.Bot.Start()
 	bg, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
@@ -187,7 +194,9 @@ func (a *App) Start(ctx context.Context) (stop func(), err error) {
 		a.Bot.Stop()
 		return nil, err
 	}
+	a.obs.ready.Store(true)
 	return func() {
+		a.obs.ready.Store(false)
 		sched.Stop()
 		a.Bot.Stop() // finish what is in flight; replies land in the outbox
 		flushCtx, cancelFlush := context.WithTimeout(context.Background(), 3*time.Second)

@@ -36,7 +36,7 @@ func (a *App) guard(next http.Handler) http.Handler {
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p := r.URL.Path
-		if p == "/healthz" || strings.HasPrefix(p, "/wecom/") || strings.HasPrefix(p, "/dingtalk/") || strings.HasPrefix(p, "/api/") {
+		if p == "/healthz" || p == "/readyz" || p == "/metrics" || strings.HasPrefix(p, "/wecom/") || strings.HasPrefix(p, "/dingtalk/") || strings.HasPrefix(p, "/api/") {
 			next.ServeHTTP(w, r) // these verify their own signatures or tokens
 			return
 		}

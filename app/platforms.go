@@ -70,7 +70,11 @@ func (a *App) installPlatforms() error {
 			return err
 		}
 		a.Outbox.AddPlatform(p)
-		a.Mux.Handle(p.CallbackPath(), p.Handler())
+		// With methods, so the routes do not conflict with the console's
+		// "GET /" (a method-less pattern would panic the mux); other methods
+		// get 405 from the mux.
+		a.Mux.Handle("GET "+p.CallbackPath(), p.Handler())  // URL verification
+		a.Mux.Handle("POST "+p.CallbackPath(), p.Handler()) // messages and events
 		a.closers = append(a.closers, p.Close)
 		a.Log.Info("wecom enabled", "callback_path", p.CallbackPath())
 	}
@@ -82,8 +86,9 @@ func (a *App) installPlatforms() error {
 			return err
 		}
 		a.Outbox.AddPlatform(p)
+		a.obs.reconnects = append(a.obs.reconnects, func() (string, int64) { return "dingtalk", p.Reconnects() })
 		if p.Mode() == dingtalk.ModeHTTP {
-			a.Mux.Handle(p.CallbackPath(), p.Handler())
+			a.Mux.Handle("POST "+p.CallbackPath(), p.Handler())
 		} else {
 			a.listeners = append(a.listeners, p)
 		}

@@ -25,6 +25,15 @@ type Options struct {
 	Location       *time.Location
 	Now            func() time.Time
 	Logger         *slog.Logger
+	Hooks          Hooks
+}
+
+// Hooks let the app count what the bot does (metrics). Every field is optional.
+type Hooks struct {
+	// Received is called for each event Dispatch accepts (after de-duplication).
+	Received func(platform string)
+	// Handled is called after each command handler returns.
+	Handled func(command string, d time.Duration, failed bool)
 }
 
 // Bot turns events into command runs: it de-duplicates, queues, bounds the
@@ -148,6 +157,9 @@ func (b *Bot) Dispatch(ctx context.Context, ev Event) error {
 	}
 	select {
 	case b.queue <- ev:
+		if h := b.opts.Hooks.Received; h != nil {
+			h(ev.Platform)
+		}
 		return nil
 	default:
 		return ErrBusy
@@ -229,7 +241,11 @@ func (b *Bot) route(ctx context.Context, req *Request) {
 	}
 	start := time.Now()
 	err := cmd.Handler(ctx, req)
-	b.log.Info("command handled", "command", cmd.Name, "platform", req.Event.Platform, "user_id", req.Event.SenderID, "duration_ms", time.Since(start).Milliseconds(), "ok", err == nil)
+	took := time.Since(start)
+	b.log.Info("command handled", "command", cmd.Name, "platform", req.Event.Platform, "user_id", req.Event.SenderID, "duration_ms", took.Milliseconds(), "ok", err == nil)
+	if h := b.opts.Hooks.Handled; h != nil {
+		h(cmd.Name, took, err != nil)
+	}
 	if err != nil {
 		b.answerError(ctx, req, err)
 	}

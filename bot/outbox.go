@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -33,6 +34,9 @@ type OutboxOptions struct {
 	Parallel   int // destinations delivered at once
 	Now        func() time.Time
 	Logger     *slog.Logger
+	// Delivered is called after each delivery attempt with the platform and
+	// the outcome: "sent", "retried" or "dead". Optional (metrics).
+	Delivered func(platform, outcome string)
 }
 
 // Outbox stores every outgoing message before it is sent and delivers it with
@@ -136,10 +140,13 @@ func (o *Outbox) Counts() map[string]int64 {
 	return out
 }
 
-func (o *Outbox) count(k string) {
+func (o *Outbox) count(platform, k string) {
 	o.mu.Lock()
 	o.counts[k]++
 	o.mu.Unlock()
+	if d := o.opts.Delivered; d != nil {
+		d(platform, k)
+	}
 }
 
 // Run delivers messages until ctx ends. Only the holder of the sender lease
@@ -255,7 +262,7 @@ func (o *Outbox) deliver(ctx context.Context, it store.OutboxItem) (time.Time, b
 		if err := o.q.Ack(ctx, it.ID); err != nil {
 			o.log.Warn("outbox ack failed", "id", it.ID, "error", err)
 		}
-		o.count("sent")
+		o.count(env.Dest.Platform, "sent")
 		return time.Time{}, true
 	case IsPermanent(err):
 		o.dead(ctx, it, err.Error())
@@ -269,7 +276,7 @@ func (o *Outbox) deliver(ctx context.Context, it store.OutboxItem) (time.Time, b
 		next := now.Add(delay)
 		o.log.Warn("outbox send failed, will retry", "id", it.ID, "dest", it.Dest, "attempt", it.Attempts+1, "retry_in", delay.String(), "error", err)
 		_ = o.q.Retry(ctx, it.ID, next, err.Error())
-		o.count("retried")
+		o.count(env.Dest.Platform, "retried")
 		return next, false
 	}
 }
@@ -292,7 +299,8 @@ func (o *Outbox) dead(ctx context.Context, it store.OutboxItem, reason string) {
 		return
 	}
 	_ = o.q.Ack(ctx, it.ID)
-	o.count("dead")
+	platform, _, _ := strings.Cut(it.Dest, ":")
+	o.count(platform, "dead")
 	o.log.Error("outbox message refused for good", "id", it.ID, "dest", it.Dest, "reason", reason)
 }
 

@@ -30,6 +30,10 @@ type Scheduler struct {
 	entries []Entry
 	ctx     context.Context
 	cancel  context.CancelFunc
+
+	// OnRun, when set before Start, is called after each run this process
+	// made (not for slots a replica took), with the job's error.
+	OnRun func(job string, err error)
 }
 
 // Plan decides what runs when: the job's default spec, overridden by the
@@ -120,7 +124,11 @@ func (s *Scheduler) Stop() {
 // RunSlot runs the job for the slot unless some process (this one or a
 // replica) has already claimed that slot. It reports whether it ran.
 func (s *Scheduler) RunSlot(ctx context.Context, j *Job, run Run) (bool, error) {
-	return RunOnce(ctx, s.st, s.log, j, run)
+	ran, err := RunOnce(ctx, s.st, s.log, j, run)
+	if ran && s.OnRun != nil {
+		s.OnRun(j.Name, err)
+	}
+	return ran, err
 }
 
 // RunOnce claims the (job, team, slot) key in the store and runs the job if
