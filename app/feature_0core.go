@@ -10,7 +10,7 @@ func init() {
 	register(Feature{
 		Name: "core",
 		Commands: func(a *App) []*bot.Command {
-			return []*bot.Command{handlers.Help(a.Bot.Commands), handlers.WhoAmI(), handlers.Roster(), handlers.SetRole()}
+			return []*bot.Command{handlers.Help(a.Bot.Commands), handlers.WhoAmI(), handlers.Roster(), handlers.SetRole(), handlers.Announce()}
 		},
 		Seeders: func(a *App) []demo.Seeder { return []demo.Seeder{demo.Welcome} },
 	})

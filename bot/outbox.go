@@ -26,14 +26,18 @@ type envelope struct {
 
 // OutboxOptions tune delivery.
 type OutboxOptions struct {
-	Owner      string        // this process's id for the sender lease
-	Poll       time.Duration // how often to look for due messages
-	Lease      time.Duration // how long a claimed message stays hidden
-	MinBackoff time.Duration
-	MaxBackoff time.Duration
-	Parallel   int // destinations delivered at once
-	Now        func() time.Time
-	Logger     *slog.Logger
+	Owner string        // this process's id for the sender lease
+	Poll  time.Duration // how often to look for due messages
+	Lease time.Duration // how long a claimed message stays hidden
+	// SenderLease is how long the sender role outlives its holder's last
+	// round: after a crash (kill -9) another process takes over delivery
+	// within this time. Renewed every round; 15 s when zero.
+	SenderLease time.Duration
+	MinBackoff  time.Duration
+	MaxBackoff  time.Duration
+	Parallel    int // destinations delivered at once
+	Now         func() time.Time
+	Logger      *slog.Logger
 	// Delivered is called after each delivery attempt with the platform and
 	// the outcome: "sent", "retried" or "dead". Optional (metrics).
 	Delivered func(platform, outcome string)
@@ -63,6 +67,9 @@ func NewOutbox(st store.Store, platforms []Platform, opts OutboxOptions) *Outbox
 	}
 	if opts.Lease <= 0 {
 		opts.Lease = time.Minute
+	}
+	if opts.SenderLease <= 0 {
+		opts.SenderLease = 15 * time.Second
 	}
 	if opts.MinBackoff <= 0 {
 		opts.MinBackoff = 2 * time.Second
@@ -172,7 +179,7 @@ func (o *Outbox) Run(ctx context.Context) {
 
 // Flush runs one delivery round and returns how many messages it handled.
 func (o *Outbox) Flush(ctx context.Context) (int, error) {
-	held, err := o.st.Acquire(ctx, "outbox-sender", o.opts.Owner, 3*o.opts.Lease)
+	held, err := o.st.Acquire(ctx, "outbox-sender", o.opts.Owner, o.opts.SenderLease)
 	if err != nil || !held {
 		return 0, err
 	}

@@ -16,7 +16,7 @@ import (
 // it got no 200 for (same msgid, up to three times), and since the core never
 // saw it, its de-duplication lets the retry through. Template-card clicks are
 // not redelivered, so a click arriving while the queue is full is lost: size
-// the queue for bursts (1024 by default) and keep Handle quick.
+// the queue for bursts (4096 by default) and keep Handle quick.
 type dispatcher struct {
 	ch     chan bot.Event
 	handle func(bot.Event)

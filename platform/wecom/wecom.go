@@ -55,7 +55,10 @@ type Options struct {
 	Handle func(bot.Event)
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
-	// QueueSize bounds the events waiting for Handle; 1024 when zero.
+	// QueueSize bounds the events waiting for Handle; 4096 when zero. Handle
+	// de-duplicates in the store (one fsync'd write per event with the
+	// embedded store, about a thousand a second), so a burst of callbacks
+	// waits here rather than being refused with 503.
 	QueueSize int
 	// Workers is the number of goroutines calling Handle; 4 when zero.
 	Workers int
@@ -99,7 +102,7 @@ func New(cfg config.WeCom, teams []config.Team, opts Options) (*Platform, error)
 		opts.Now = time.Now
 	}
 	if opts.QueueSize <= 0 {
-		opts.QueueSize = 1024
+		opts.QueueSize = 4096
 	}
 	if opts.Workers <= 0 {
 		opts.Workers = 4

@@ -144,15 +144,23 @@ func tryStart(bin string) (*server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("temp dir: %w", err)
 	}
-	cmd := exec.Command(bin,
-		"--port", strconv.Itoa(port), "--bind", "127.0.0.1",
-		"--save", "", "--appendonly", "no", "--dir", dir,
-		"--daemonize", "no", "--loglevel", "warning")
+	srv, err := launch(bin, port, dir, "--save", "", "--appendonly", "no")
+	if err != nil {
+		_ = os.RemoveAll(dir)
+	}
+	return srv, err
+}
+
+// launch runs redis-server on port with its files in dir and waits until it
+// answers PING. The caller owns dir.
+func launch(bin string, port int, dir string, extra ...string) (*server, error) {
+	args := append([]string{"--port", strconv.Itoa(port), "--bind", "127.0.0.1", "--dir", dir,
+		"--daemonize", "no", "--loglevel", "warning"}, extra...)
+	cmd := exec.Command(bin, args...)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	cmd.SysProcAttr = sysProcAttr()
 	if err := cmd.Start(); err != nil {
-		_ = os.RemoveAll(dir)
 		return nil, fmt.Errorf("start redis-server: %w", err)
 	}
 	srv := &server{
@@ -173,12 +181,12 @@ func tryStart(bin string) (*server, error) {
 		}
 		select {
 		case <-srv.done:
-			_ = os.RemoveAll(dir)
 			return nil, fmt.Errorf("redis-server exited: %s", strings.TrimSpace(out.String()))
 		case <-time.After(20 * time.Millisecond):
 		}
 		if time.Now().After(deadline) {
-			srv.stop()
+			_ = cmd.Process.Kill()
+			<-srv.done
 			return nil, fmt.Errorf("redis-server on port %d did not answer PING", port)
 		}
 	}

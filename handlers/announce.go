@@ -1,0 +1,50 @@
+package handlers
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/banzu-bot/banzu/bot"
+)
+
+// maxAnnouncement bounds an announcement, well inside every platform's limit.
+const maxAnnouncement = 2000
+
+// Announce is /announce: a supervisor posts a notice into every chat of the
+// team (the WeCom and DingTalk groups as well as the console), @-ing everyone
+// named in it.
+func Announce() *bot.Command {
+	return &bot.Command{
+		Name: "announce", Aliases: []string{"通知", "公告"},
+		Summary:   "向本团队所有群发布通知（企业微信、钉钉群同时收到）",
+		Usage:     "/announce 通知内容（可以 @名字 提醒某人）",
+		Examples:  []string{"/announce 明天大促，8:30 前到岗", "/announce @小王 @小李 下午两点复盘差评"},
+		Role:      bot.RoleSupervisor,
+		MinArgs:   1,
+		GroupOnly: true,
+		Handler: func(ctx context.Context, req *bot.Request) error {
+			text := strings.TrimSpace(req.Rest)
+			if n := utf8.RuneCountInString(text); n > maxAnnouncement {
+				return bot.Userf("通知太长了（%d 字），请控制在 %d 字以内。", n, maxAnnouncement)
+			}
+			var mentions []string
+			for _, w := range strings.Fields(text) {
+				if strings.HasPrefix(w, "@") || strings.HasPrefix(w, "＠") {
+					if m := req.FindMember(w); m != nil {
+						mentions = append(mentions, m.ID)
+					}
+				}
+			}
+			msg := bot.Message{Markdown: fmt.Sprintf("📢 **%s 通知**（%s）\n%s", req.Team.Name, req.SenderName(), text), Mentions: mentions}
+			if err := req.Bot().PostTeam(ctx, req.Team.ID, msg); err != nil {
+				return err
+			}
+			if req.Event.Platform == "console" {
+				return nil // the console is one of the team's chats: the notice is already there
+			}
+			return req.ReplyText(ctx, "通知已发到本团队的所有群。")
+		},
+	}
+}
