@@ -1,0 +1,414 @@
+package app_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/banzu-bot/banzu/app"
+	"github.com/banzu-bot/banzu/bot"
+	"github.com/banzu-bot/banzu/config"
+	"github.com/banzu-bot/banzu/demo"
+	"github.com/banzu-bot/banzu/lesson"
+)
+
+var updateLessonGolden = flag.Bool("update-lesson-golden", false, "rewrite app/testdata/lesson-*.golden")
+
+// lessonClock is a fake clock the test moves by hand.
+type lessonClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *lessonClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *lessonClock) Add(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}
+
+// lessonRun is one banzu under a fake clock.
+type lessonRun struct {
+	*running
+	clock *lessonClock
+}
+
+func startLessonApp(t *testing.T, cfg *config.Config, clock *lessonClock) *lessonRun {
+	t.Helper()
+	a, err := app.New(context.Background(), cfg, app.Options{Now: clock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := demo.Seed(context.Background(), a.Store, a.Bot, a.DemoSeeders()); err != nil {
+		t.Fatal(err)
+	}
+	stop, err := a.Start(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &running{t: t, srv: httptest.NewServer(a.Handler()), stop: stop, app: a}
+	t.Cleanup(r.close)
+	r.drain()
+	return &lessonRun{running: r, clock: clock}
+}
+
+type lessonMsg struct {
+	ID       int64     `json:"id"`
+	From     string    `json:"from"`
+	Text     string    `json:"text"`
+	Markdown string    `json:"markdown"`
+	Card     *bot.Card `json:"card"`
+}
+
+func (m lessonMsg) body() string {
+	s := m.Markdown + m.Text
+	if m.Card != nil {
+		s += "[" + m.Card.Title + "] " + m.Card.Text
+		for _, o := range m.Card.Options {
+			s += " {" + o.ID + "|" + o.Label + "}"
+		}
+	}
+	return s
+}
+
+func (r *lessonRun) messages(chat string, after int64) []lessonMsg {
+	var page struct{ Messages []lessonMsg }
+	r.get(fmt.Sprintf("/console/api/messages?chat_id=%s&after=%d", chat, after), &page)
+	return page.Messages
+}
+
+func (r *lessonRun) lastID(chat string) int64 {
+	msgs := r.messages(chat, 0)
+	if len(msgs) == 0 {
+		return 0
+	}
+	return msgs[len(msgs)-1].ID
+}
+
+// waitBot waits for a bot message after id containing want and returns it.
+func (r *lessonRun) waitBot(chat string, after int64, want string) lessonMsg {
+	r.t.Helper()
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		for _, m := range r.messages(chat, after) {
+			if m.From == "bot" && strings.Contains(m.body(), want) {
+				return m
+			}
+		}
+	}
+	var got []string
+	for _, m := range r.messages(chat, after) {
+		got = append(got, m.From+": "+m.body())
+	}
+	r.t.Fatalf("no bot message with %q after %d; got:\n%s", want, after, strings.Join(got, "\n"))
+	return lessonMsg{}
+}
+
+// advance moves the clock and runs the lesson ticker once.
+func (r *lessonRun) advance(d time.Duration) {
+	r.t.Helper()
+	r.clock.Add(d)
+	if err := r.app.Lessons().Tick(context.Background()); err != nil {
+		r.t.Fatal(err)
+	}
+}
+
+// tap clicks a card option as user.
+func (r *lessonRun) tap(chat, user, card string, opts ...string) string {
+	r.t.Helper()
+	body, _ := json.Marshal(map[string]any{"chat_id": chat, "user_id": user, "card_id": card, "options": opts})
+	resp, err := http.Post(r.srv.URL+"/console/api/messages", "application/json", bytes.NewReader(body))
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	var posted struct{ ID int64 }
+	json.NewDecoder(resp.Body).Decode(&posted)
+	resp.Body.Close()
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		for _, m := range r.messages(chat, posted.ID) {
+			if m.From == "bot" {
+				return m.body()
+			}
+		}
+	}
+	r.t.Fatalf("no reply to tap %s %v", card, opts)
+	return ""
+}
+
+// option finds the displayed letter of the card option whose label has text.
+func option(t *testing.T, c *bot.Card, text string) string {
+	t.Helper()
+	for _, o := range c.Options {
+		if strings.Contains(o.Label, text) {
+			return o.ID
+		}
+	}
+	t.Fatalf("card %s has no option %q: %+v", c.ID, text, c.Options)
+	return ""
+}
+
+func lessonStartTime() time.Time {
+	loc, _ := time.LoadLocation("Asia/Shanghai")
+	return time.Date(2026, 10, 14, 14, 0, 0, 0, loc) // a Wednesday
+}
+
+func TestLessonEndToEnd(t *testing.T) {
+	clock := &lessonClock{t: lessonStartTime()}
+	cfg := demoConfig(t)
+	r := startLessonApp(t, cfg, clock)
+	const chat = "presale"
+	begin := r.lastID(chat)
+
+	if got := r.ask(chat, "xiaowang", "/lesson start"); !strings.Contains(got, "仅限主管") {
+		t.Errorf("an agent starting a lesson: %q", got)
+	}
+	if got := r.ask(chat, "chen", "/lesson start 不存在的主题"); !strings.Contains(got, "题库里没有") || !strings.Contains(got, "运费险") {
+		t.Errorf("unknown topic: %q", got)
+	}
+	if got := r.ask(chat, "chen", "/lesson stop"); !strings.Contains(got, "现在没有进行中的微课") {
+		t.Errorf("stop without a lesson: %q", got)
+	}
+	if got := r.ask(chat, "xiaowang", "/a B"); !strings.Contains(got, "现在没有进行中的题目") {
+		t.Errorf("answer without a lesson: %q", got)
+	}
+
+	// Minute 0: the knowledge point.
+	if got := r.ask(chat, "chen", "/微课 start 运费险"); !strings.Contains(got, "每日微课堂 · 运费险") || !strings.Contains(got, "**知识点**") || !strings.Contains(got, "72 小时") {
+		t.Fatalf("knowledge point: %q", got)
+	}
+	if got := r.ask(chat, "chen", "/lesson start"); !strings.Contains(got, "已有一节微课在进行中") {
+		t.Errorf("second start: %q", got)
+	}
+	if got := r.ask(chat, "xiaowang", "@班组助手 /a A"); !strings.Contains(got, "小测验还没开始") {
+		t.Errorf("answer before the quiz: %q", got)
+	}
+
+	// Minute 3: the case.
+	mark := r.lastID(chat)
+	r.advance(3 * time.Minute)
+	if got := r.waitBot(chat, mark, "案例讨论").body(); !strings.Contains(got, "顺丰 23 元") || !strings.Contains(got, "14:08 开始小测验") {
+		t.Errorf("case: %q", got)
+	}
+	// Discussion is not taken for answers.
+	code, _ := r.post(chat, "xiaoli", "我觉得先解释保单的赔付标准")
+	if code != http.StatusOK {
+		t.Fatal(code)
+	}
+
+	// Minute 8: question 1, single choice.
+	mark = r.lastID(chat)
+	r.advance(5 * time.Minute)
+	r.waitBot(chat, mark, "小测验开始")
+	q1 := r.waitBot(chat, mark, "第 1/").Card
+	// Four questions of the lesson, then up to two from the team's wrong-answer
+	// books (the demo's past lessons left some).
+	var n int
+	fmt.Sscanf(q1.Title, "第 1/%d 题", &n)
+	if n < 4 || n > 6 {
+		t.Fatalf("questions: %q", q1.Title)
+	}
+	if q1 == nil || len(q1.Options) != 4 {
+		t.Fatalf("question 1 should be a card with 4 options: %+v", q1)
+	}
+	right1 := option(t, q1, "退货退款成功后")
+	wrong1 := option(t, q1, "顾客申请退货时")
+	r.clock.Add(5 * time.Second)
+	if got := r.ask(chat, "xiaowang", "@班组助手 "+strings.ToLower(right1)); !strings.Contains(got, "已收到 小王 的答案") || strings.Contains(got, "正确") {
+		t.Errorf("first answer: %q", got)
+	}
+	if got := r.ask(chat, "xiaowang", "@班组助手 "+wrong1); !strings.Contains(got, "只算第一次") {
+		t.Errorf("second answer: %q", got)
+	}
+	if got := r.ask(chat, "xiaoli", "@班组助手 Z"); !strings.Contains(got, "选项只有 A 到 D") {
+		t.Errorf("bad letter: %q", got)
+	}
+	if got := r.ask(chat, "xiaoli", "@班组助手 AB"); !strings.Contains(got, "单选题") {
+		t.Errorf("two letters on single choice: %q", got)
+	}
+	r.clock.Add(5 * time.Second)
+	if got := r.ask(chat, "xiaoli", "/a "+wrong1); !strings.Contains(got, "已收到 小李 的答案") {
+		t.Errorf("/a answer: %q", got)
+	}
+	r.clock.Add(10 * time.Second)
+	if got := r.tap(chat, "aqiang", q1.ID, right1); !strings.Contains(got, "已收到 阿强 的答案") {
+		t.Errorf("button answer: %q", got)
+	}
+
+	// Question 2, multiple choice: taps build a selection, then 提交.
+	mark = r.lastID(chat)
+	r.advance(63 * time.Second)
+	if got := r.waitBot(chat, mark, "第 1 题结束").body(); !strings.Contains(got, "答对 2/3 人") || !strings.Contains(got, "最快答对：小王（5.0 秒）") {
+		t.Errorf("reveal 1: %q", got)
+	}
+	q2 := r.waitBot(chat, mark, fmt.Sprintf("第 2/%d 题", n)).Card
+	if q2 == nil || !q2.Multiple {
+		t.Fatalf("question 2 should be a multiple-choice card: %+v", q2)
+	}
+	var letters []string
+	for _, opt := range []string{"仅退款不退货", "顾客拒签退回", "退款申请被关闭"} {
+		letters = append(letters, option(t, q2, opt))
+	}
+	r.clock.Add(4 * time.Second)
+	r.tap(chat, "aqiang", q2.ID, letters[0])
+	r.tap(chat, "aqiang", q2.ID, letters[1])
+	if got := r.tap(chat, "aqiang", q2.ID, letters[2]); !strings.Contains(got, "阿强 已选") {
+		t.Errorf("tap: %q", got)
+	}
+	if got := r.tap(chat, "aqiang", q2.ID, "submit"); !strings.Contains(got, "已收到 阿强 的答案") {
+		t.Errorf("submit: %q", got)
+	}
+	r.clock.Add(4 * time.Second)
+	if got := r.ask(chat, "xiaowang", "@班组助手 "+strings.Join(letters, "、")); !strings.Contains(got, "已收到 小王") {
+		t.Errorf("multiple by text: %q", got)
+	}
+	// A late answer: the clock passes the time limit before the ticker runs.
+	r.clock.Add(60 * time.Second)
+	if got := r.ask(chat, "xiaoli", "@班组助手 A"); !strings.Contains(got, "第 2 题已经结束了") {
+		t.Errorf("late answer: %q", got)
+	}
+
+	// Question 3, true/false.
+	mark = r.lastID(chat)
+	r.advance(3 * time.Second)
+	r.waitBot(chat, mark, "第 2 题结束")
+	q3 := r.waitBot(chat, mark, fmt.Sprintf("第 3/%d 题", n)).Card
+	if q3 == nil || len(q3.Options) != 2 {
+		t.Fatalf("question 3 should be true/false: %+v", q3)
+	}
+	r.clock.Add(2 * time.Second)
+	r.ask(chat, "xiaowang", "@班组助手 错")
+	r.ask(chat, "xiaoli", "@班组助手 对的")
+	r.tap(chat, "aqiang", q3.ID, "B")
+
+	// Question 4, fill-in: full-width digits count.
+	mark = r.lastID(chat)
+	r.advance(61 * time.Second)
+	r.waitBot(chat, mark, fmt.Sprintf("第 4/%d 题", n))
+	r.clock.Add(3 * time.Second)
+	r.ask(chat, "xiaowang", "@班组助手 ７２")
+	r.ask(chat, "xiaoli", "@班组助手 48")
+
+	// The review questions nobody answers, then the results by minute 15.
+	mark = r.lastID(chat)
+	r.advance(60 * time.Second)
+	for i := 5; i <= n; i++ {
+		r.waitBot(chat, mark, fmt.Sprintf("第 %d/%d 题", i, n))
+		r.advance(63 * time.Second)
+	}
+	res := r.waitBot(chat, mark, "微课堂成绩").body()
+	for _, want := range []string{"**答案与解析**", "退款完结后 72 小时内", "🥇 小王", fmt.Sprintf("答对 4/%d", n), "🥈 阿强", fmt.Sprintf("小李 0 分（答对 0/%d）", n), "**出勤**：3/8 人参加", "未参加：晓雯", "- 小李：第 1、3、4 题", "/错题本"} {
+		if !strings.Contains(res, want) {
+			t.Errorf("results lack %q:\n%s", want, res)
+		}
+	}
+	if clock.Now().Sub(lessonStartTime()) > 15*time.Minute {
+		t.Errorf("results at %v, after minute 15", clock.Now().Sub(lessonStartTime()))
+	}
+	if got := r.ask(chat, "chen", "/lesson"); !strings.Contains(got, "现在没有进行中的微课") {
+		t.Errorf("status after the lesson: %q", got)
+	}
+
+	// Points are in the ledger for the recognition feature.
+	points := map[string]int{}
+	r.app.Store.Ledger(context.Background(), lesson.PointsLedger, 0, func(_ int64, e []byte) error {
+		var p lesson.PointsEntry
+		json.Unmarshal(e, &p)
+		if p.Source == "quiz" && !strings.Contains(p.Ref, "demo") {
+			points[p.Member] += p.Points
+		}
+		return nil
+	})
+	if points["xiaowang"] < 4*900 || points["aqiang"] <= 0 || points["xiaoli"] != 0 || len(points) != 2 {
+		t.Errorf("points ledger: %v", points)
+	}
+
+	// The wrong-answer book, then a review of it.
+	book := r.ask(chat, "xiaoli", "/错题本")
+	if !strings.Contains(book, "小李 的错题本") || !strings.Contains(book, "【运费险】退货运费险在什么时候理赔") || !strings.Contains(book, "/review") {
+		t.Errorf("wrong-answer book: %q", book)
+	}
+	if got := r.ask(chat, "xiaowang", "/wrong"); !strings.Contains(got, "小王 的错题本") || strings.Contains(got, "【运费险】") {
+		t.Errorf("xiaowang's book should hold no 运费险 question: %q", got)
+	}
+	mark = r.lastID(chat)
+	r.ask(chat, "xiaoli", "/review")
+	rq := r.waitBot(chat, mark, "小李 · 错题复习")
+	if rq.Card == nil && !strings.Contains(rq.body(), "填空") {
+		t.Fatalf("review question: %q", rq.body())
+	}
+	if rq.Card != nil && strings.Contains(rq.Card.Text, "退货运费险在什么时候理赔") {
+		if got := r.tap(chat, "xiaoli", rq.Card.ID, option(t, rq.Card, "退货退款成功后")); !strings.Contains(got, "回答正确") {
+			t.Errorf("review answer: %q", got)
+		}
+	}
+
+	// Golden file of every bot post of the lesson.
+	var posts []string
+	for _, m := range r.messages(chat, begin) {
+		if m.From == "bot" {
+			posts = append(posts, m.body())
+		}
+	}
+	checkLessonGolden(t, "lesson-posts.golden", strings.Join(posts, "\n----\n")+"\n")
+}
+
+func checkLessonGolden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *updateLessonGolden {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run with -update-lesson-golden to create it)", err)
+	}
+	if string(want) != got {
+		t.Errorf("%s differs (run with -update-lesson-golden to accept):\n%s", name, got)
+	}
+}
+
+func TestLessonSurvivesRestart(t *testing.T) {
+	clock := &lessonClock{t: lessonStartTime()}
+	cfg := demoConfig(t)
+	r := startLessonApp(t, cfg, clock)
+	const chat = "aftersale"
+	r.ask(chat, "lin", "/lesson start 价保")
+	mark := r.lastID(chat)
+	r.advance(8 * time.Minute)
+	q1 := r.waitBot(chat, mark, "第 1/").Card
+	r.clock.Add(2 * time.Second)
+	r.ask(chat, "xiaozhou", "@班组助手 "+option(t, q1, "顾客实付价与降价后的实际成交价"))
+	r.close()
+
+	// The second process starts on the same data while the question is open.
+	cfg2 := demoConfig(t)
+	cfg2.DataDir = cfg.DataDir
+	r2 := startLessonApp(t, cfg2, clock)
+	r2.clock.Add(3 * time.Second)
+	if got := r2.ask(chat, "xiaozhou", "@班组助手 A"); !strings.Contains(got, "只算第一次") {
+		t.Errorf("the answer given before the restart was lost: %q", got)
+	}
+	r2.ask(chat, "xiaozheng", "@班组助手 "+option(t, q1, "吊牌价与现价"))
+	// Down through two questions' windows: the lesson still ends on time.
+	mark = r2.lastID(chat)
+	r2.advance(6*time.Minute + 15*time.Second)
+	res := r2.waitBot(chat, mark, "微课堂成绩").body()
+	if !strings.Contains(res, "🥇 小周") || !strings.Contains(res, "小郑 0 分") {
+		t.Errorf("results after restart:\n%s", res)
+	}
+	if end := clock.Now().Sub(lessonStartTime()); end > 15*time.Minute {
+		t.Errorf("lesson ended at +%v", end)
+	}
+}

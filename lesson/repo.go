@@ -1,0 +1,396 @@
+package lesson
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/banzu-bot/banzu/store"
+)
+
+// Store collections and ledgers.
+const (
+	collActive   = "lesson.active"   // team -> Session in progress
+	collHistory  = "lesson.history"  // team/start/session -> Summary
+	collAnswers  = "lesson.answers"  // session/NNN/member -> Answer (first answer only)
+	collDrafts   = "lesson.drafts"   // session/NNN/member -> Response being built by taps
+	collWrong    = "lesson.wrong"    // member/qid -> WrongItem
+	collBank     = "lesson.bank"     // lesson id -> imported Lesson
+	collPersonal = "lesson.personal" // member -> Personal set
+	collCamp     = "lesson.camp"     // member -> Camp
+
+	// PointsLedger is the append-only ledger of points the recognition
+	// feature counts.
+	PointsLedger = "points"
+	// AwardsLedger records titles won in contests.
+	AwardsLedger = "awards"
+)
+
+// Repo keeps lessons' state in the store.
+type Repo struct{ st store.Store }
+
+// NewRepo returns a repo over st.
+func NewRepo(st store.Store) *Repo { return &Repo{st: st} }
+
+func (r *Repo) getJSON(ctx context.Context, coll, key string, v any) (bool, error) {
+	b, err := r.st.Get(ctx, coll, key)
+	if errors.Is(err, store.ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return true, json.Unmarshal(b, v)
+}
+
+func (r *Repo) putJSON(ctx context.Context, coll, key string, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	return r.st.Put(ctx, coll, key, b)
+}
+
+// Bank is the starter bank with imported lessons over it.
+func (r *Repo) Bank(ctx context.Context) (*Bank, error) {
+	var over []*Lesson
+	err := r.st.Scan(ctx, collBank, "", "", func(_ string, v []byte) error {
+		l := &Lesson{}
+		if err := json.Unmarshal(v, l); err != nil {
+			return err
+		}
+		over = append(over, l)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return Starter().Merge(over), nil
+}
+
+// Import stores lessons (already parsed and checked) over the bank, all or
+// nothing: a question id another lesson of the bank uses is refused.
+func (r *Repo) Import(ctx context.Context, lessons []*Lesson) error {
+	bank, err := r.Bank(ctx)
+	if err != nil {
+		return err
+	}
+	merged := bank.Merge(lessons)
+	if errs := Check(merged.Lessons, func(li, qi int) string {
+		if qi >= 0 {
+			return fmt.Sprintf("课程 %s 第 %d 题", merged.Lessons[li].ID, qi+1)
+		}
+		return "课程 " + merged.Lessons[li].ID
+	}); len(errs) > 0 {
+		return &ImportError{File: "题库", Errors: errs}
+	}
+	items := make([]store.KV, 0, len(lessons))
+	for _, l := range lessons {
+		b, err := json.Marshal(l)
+		if err != nil {
+			return err
+		}
+		items = append(items, store.KV{Key: l.ID, Value: b})
+	}
+	return r.st.PutBatch(ctx, collBank, items)
+}
+
+// Begin stores s as its team's session in progress; false when one is running.
+func (r *Repo) Begin(ctx context.Context, s *Session) (bool, error) {
+	b, err := json.Marshal(s)
+	if err != nil {
+		return false, err
+	}
+	return r.st.PutIfAbsent(ctx, collActive, s.TeamID, b)
+}
+
+// Active returns the team's session in progress, or nil.
+func (r *Repo) Active(ctx context.Context, team string) (*Session, error) {
+	s := &Session{}
+	ok, err := r.getJSON(ctx, collActive, team, s)
+	if !ok || err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// Actives lists every session in progress.
+func (r *Repo) Actives(ctx context.Context) ([]*Session, error) {
+	var out []*Session
+	err := r.st.Scan(ctx, collActive, "", "", func(_ string, v []byte) error {
+		s := &Session{}
+		if err := json.Unmarshal(v, s); err != nil {
+			return err
+		}
+		out = append(out, s)
+		return nil
+	})
+	return out, err
+}
+
+// Save writes a session in progress.
+func (r *Repo) Save(ctx context.Context, s *Session) error {
+	return r.putJSON(ctx, collActive, s.TeamID, s)
+}
+
+// Summary is what history keeps of a finished session.
+type Summary struct {
+	SessionID string         `json:"session_id"`
+	Kind      Kind           `json:"kind"`
+	TeamID    string         `json:"team_id"`
+	LessonID  string         `json:"lesson_id,omitempty"`
+	Topic     string         `json:"topic"`
+	Start     time.Time      `json:"start"`
+	Asked     int            `json:"asked"`
+	Stopped   bool           `json:"stopped,omitempty"`
+	Scores    map[string]int `json:"scores,omitempty"`  // member -> points
+	Correct   map[string]int `json:"correct,omitempty"` // member -> right answers
+}
+
+func historyKey(team string, start time.Time, id string) string {
+	return team + "/" + start.UTC().Format("2006-01-02T15:04:05") + "/" + id
+}
+
+// Finish moves a session from in progress to history.
+func (r *Repo) Finish(ctx context.Context, s *Session, sum Summary) error {
+	if err := r.putJSON(ctx, collHistory, historyKey(s.TeamID, s.Start, s.ID), sum); err != nil {
+		return err
+	}
+	return r.st.Delete(ctx, collActive, s.TeamID)
+}
+
+// AddHistory records a finished session directly (demo data).
+func (r *Repo) AddHistory(ctx context.Context, sum Summary) error {
+	return r.putJSON(ctx, collHistory, historyKey(sum.TeamID, sum.Start, sum.SessionID), sum)
+}
+
+// History lists a team's finished sessions since since, oldest first.
+func (r *Repo) History(ctx context.Context, team string, since time.Time) ([]Summary, error) {
+	var out []Summary
+	err := r.st.Scan(ctx, collHistory, team+"/"+since.UTC().Format("2006-01-02T15:04:05"), team+"0", func(_ string, v []byte) error {
+		var s Summary
+		if err := json.Unmarshal(v, &s); err != nil {
+			return err
+		}
+		out = append(out, s)
+		return nil
+	})
+	return out, err
+}
+
+func answerKey(session string, q int, member string) string {
+	return fmt.Sprintf("%s/%03d/%s", session, q, member)
+}
+
+// Answer stores a first answer; false when the member had answered already.
+// It is atomic across replicas.
+func (r *Repo) Answer(ctx context.Context, session string, a Answer) (bool, error) {
+	b, err := json.Marshal(a)
+	if err != nil {
+		return false, err
+	}
+	return r.st.PutIfAbsent(ctx, collAnswers, answerKey(session, a.Q, a.Member), b)
+}
+
+// Answers lists a session's answers in question then member order.
+func (r *Repo) Answers(ctx context.Context, session string) ([]Answer, error) {
+	var out []Answer
+	err := r.st.Scan(ctx, collAnswers, session+"/", session+"0", func(_ string, v []byte) error {
+		var a Answer
+		if err := json.Unmarshal(v, &a); err != nil {
+			return err
+		}
+		out = append(out, a)
+		return nil
+	})
+	return out, err
+}
+
+// Draft returns the options a member has tapped so far on a multiple-choice
+// question, and SetDraft replaces them.
+func (r *Repo) Draft(ctx context.Context, session string, q int, member string) ([]int, error) {
+	var picks []int
+	_, err := r.getJSON(ctx, collDrafts, answerKey(session, q, member), &picks)
+	return picks, err
+}
+
+// SetDraft stores the options tapped so far.
+func (r *Repo) SetDraft(ctx context.Context, session string, q int, member string, picks []int) error {
+	return r.putJSON(ctx, collDrafts, answerKey(session, q, member), picks)
+}
+
+// Wrong lists a member's wrong-answer book, most recent miss first.
+func (r *Repo) Wrong(ctx context.Context, member string) ([]WrongItem, error) {
+	var out []WrongItem
+	err := r.st.Scan(ctx, collWrong, member+"/", member+"0", func(_ string, v []byte) error {
+		var w WrongItem
+		if err := json.Unmarshal(v, &w); err != nil {
+			return err
+		}
+		out = append(out, w)
+		return nil
+	})
+	sort.SliceStable(out, func(i, j int) bool { return out[i].LastMiss.After(out[j].LastMiss) })
+	return out, err
+}
+
+// Miss puts a question into a member's wrong-answer book (back to box 1).
+func (r *Repo) Miss(ctx context.Context, member string, q *Question, l *Lesson, given string, now time.Time) error {
+	w := WrongItem{QID: q.ID}
+	if _, err := r.getJSON(ctx, collWrong, member+"/"+q.ID, &w); err != nil {
+		return err
+	}
+	if l != nil {
+		w.LessonID, w.Topic = l.ID, l.Topic
+	}
+	w.Miss(now, given)
+	return r.putJSON(ctx, collWrong, member+"/"+q.ID, w)
+}
+
+// Hit records a right answer to a question in the member's book; it moves up
+// a box or leaves the book. A question not in the book is left alone.
+func (r *Repo) Hit(ctx context.Context, member, qid string, now time.Time) (inBook, mastered bool, err error) {
+	var w WrongItem
+	ok, err := r.getJSON(ctx, collWrong, member+"/"+qid, &w)
+	if !ok || err != nil {
+		return false, false, err
+	}
+	if w.Hit(now) {
+		return true, true, r.st.Delete(ctx, collWrong, member+"/"+qid)
+	}
+	return true, false, r.putJSON(ctx, collWrong, member+"/"+qid, w)
+}
+
+// PointsEntry is one entry of the points ledger.
+type PointsEntry struct {
+	Member string    `json:"member"`
+	Team   string    `json:"team"`
+	Points int       `json:"points"`
+	Reason string    `json:"reason"`
+	Source string    `json:"source"` // "quiz", "contest"
+	Ref    string    `json:"ref"`    // the session id
+	At     time.Time `json:"at"`
+}
+
+// AddPoints appends to the points ledger once per idempotency key.
+func (r *Repo) AddPoints(ctx context.Context, idem string, e PointsEntry) error {
+	b, err := json.Marshal(e)
+	if err != nil {
+		return err
+	}
+	_, _, err = r.st.Append(ctx, PointsLedger, idem, b)
+	return err
+}
+
+// Award is one title won.
+type Award struct {
+	Member string    `json:"member"`
+	Team   string    `json:"team"`
+	Title  string    `json:"title"`
+	Source string    `json:"source"`
+	Ref    string    `json:"ref"`
+	At     time.Time `json:"at"`
+}
+
+// AddAward appends a title to the awards ledger once per idempotency key.
+func (r *Repo) AddAward(ctx context.Context, idem string, a Award) error {
+	b, err := json.Marshal(a)
+	if err != nil {
+		return err
+	}
+	_, _, err = r.st.Append(ctx, AwardsLedger, idem, b)
+	return err
+}
+
+// Personal is one person's own question set: a /review, a camp day's
+// practice or the camp exam. Questions are answered one at a time.
+type Personal struct {
+	ID       string    `json:"id"`
+	Member   string    `json:"member"`
+	Kind     string    `json:"kind"` // "review", "camp", "exam"
+	TeamID   string    `json:"team_id"`
+	QIDs     []string  `json:"qids"`
+	Idx      int       `json:"idx"`
+	Correct  int       `json:"correct"`
+	Wrong    []string  `json:"wrong,omitempty"`
+	Platform string    `json:"platform"`
+	ChatID   string    `json:"chat_id"`
+	UserID   string    `json:"user_id,omitempty"` // platform user id when sent in a single chat
+	Started  time.Time `json:"started"`
+}
+
+// Personal returns a member's set in progress, or nil.
+func (r *Repo) Personal(ctx context.Context, member string) (*Personal, error) {
+	p := &Personal{}
+	ok, err := r.getJSON(ctx, collPersonal, member, p)
+	if !ok || err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// SavePersonal stores a member's set; EndPersonal removes it.
+func (r *Repo) SavePersonal(ctx context.Context, p *Personal) error {
+	return r.putJSON(ctx, collPersonal, p.Member, p)
+}
+
+// EndPersonal removes a member's set.
+func (r *Repo) EndPersonal(ctx context.Context, member string) error {
+	return r.st.Delete(ctx, collPersonal, member)
+}
+
+// Camp is a new hire's seven-day camp.
+type Camp struct {
+	Member    string   `json:"member"`
+	TeamID    string   `json:"team_id"`
+	Platform  string   `json:"platform"`
+	ChatID    string   `json:"chat_id"`
+	StartDay  string   `json:"start_day"` // YYYY-MM-DD, day 1
+	Days      int      `json:"days"`      // 7, more after a failed exam
+	Done      []int    `json:"done,omitempty"`
+	Status    string   `json:"status"`          // "active", "passed"
+	Exams     []int    `json:"exams,omitempty"` // exam scores in percent
+	StartedBy string   `json:"started_by"`
+	Notes     []string `json:"notes,omitempty"`
+}
+
+// Camp returns a member's camp, or nil.
+func (r *Repo) Camp(ctx context.Context, member string) (*Camp, error) {
+	c := &Camp{}
+	ok, err := r.getJSON(ctx, collCamp, member, c)
+	if !ok || err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// SaveCamp stores a camp.
+func (r *Repo) SaveCamp(ctx context.Context, c *Camp) error {
+	return r.putJSON(ctx, collCamp, c.Member, c)
+}
+
+// Camps lists every camp.
+func (r *Repo) Camps(ctx context.Context) ([]*Camp, error) {
+	var out []*Camp
+	err := r.st.Scan(ctx, collCamp, "", "", func(_ string, v []byte) error {
+		c := &Camp{}
+		if err := json.Unmarshal(v, c); err != nil {
+			return err
+		}
+		out = append(out, c)
+		return nil
+	})
+	return out, err
+}
+
+// Answered reports whether member has answered question q of a session.
+func (r *Repo) Answered(ctx context.Context, session string, q int, member string) (bool, error) {
+	_, err := r.st.Get(ctx, collAnswers, answerKey(session, q, member))
+	if errors.Is(err, store.ErrNotFound) {
+		return false, nil
+	}
+	return err == nil, err
+}
