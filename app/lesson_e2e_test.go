@@ -333,14 +333,14 @@ func TestLessonEndToEnd(t *testing.T) {
 
 	// The wrong-answer book, then a review of it.
 	book := r.ask(chat, "xiaoli", "/错题本")
-	if !strings.Contains(book, "小李 的错题本") || !strings.Contains(book, "【运费险】退货运费险在什么时候理赔") || !strings.Contains(book, "/review") {
+	if !strings.Contains(book, "小李 的错题本") || !strings.Contains(book, "【运费险】退货运费险在什么时候理赔") || !strings.Contains(book, "/复习") {
 		t.Errorf("wrong-answer book: %q", book)
 	}
 	if got := r.ask(chat, "xiaowang", "/wrong"); !strings.Contains(got, "小王 的错题本") || strings.Contains(got, "【运费险】") {
 		t.Errorf("xiaowang's book should hold no 运费险 question: %q", got)
 	}
 	mark = r.lastID(chat)
-	r.ask(chat, "xiaoli", "/review")
+	r.ask(chat, "xiaoli", "/复习")
 	rq := r.waitBot(chat, mark, "小李 · 错题复习")
 	if rq.Card == nil && !strings.Contains(rq.body(), "填空") {
 		t.Fatalf("review question: %q", rq.body())

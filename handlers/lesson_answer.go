@@ -59,7 +59,7 @@ func (l *Lessons) answerText(ctx context.Context, req *bot.Request, text string,
 		}
 	}
 	if explicit {
-		return true, bot.Userf("现在没有进行中的题目。主管可以用 /lesson start 开始微课，你也可以发送 /review 复习错题。")
+		return true, bot.Userf("现在没有进行中的题目。主管可以用 /lesson start 开始微课，你也可以发送 /复习 练习错题。")
 	}
 	return false, nil
 }

@@ -126,7 +126,7 @@ func (l *Lessons) mistakesCmd() *bot.Command {
 			if len(items) > 10 {
 				b.WriteString(fmt.Sprintf("…… 另有 %d 题\n", len(items)-10))
 			}
-			b.WriteString("发送 /review 重做这些题，答对的题会逐步移出错题本。")
+			b.WriteString("发送 /复习 重做这些题，答对的题会逐步移出错题本。")
 			return req.ReplyText(ctx, head+b.String())
 		},
 	}
@@ -134,9 +134,9 @@ func (l *Lessons) mistakesCmd() *bot.Command {
 
 func (l *Lessons) reviewCmd() *bot.Command {
 	return &bot.Command{
-		Name: "review", Aliases: []string{"复习"},
+		Name: "practice", Aliases: []string{"复习", "练习"},
 		Summary: "复习错题本里的题（私聊里使用更方便）",
-		Usage:   "/review",
+		Usage:   "/practice",
 		Role:    bot.RoleAgent,
 		Handler: l.Review,
 	}

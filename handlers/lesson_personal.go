@@ -166,7 +166,7 @@ func (l *Lessons) answerPersonal(ctx context.Context, req *bot.Request, p *lesso
 	return l.Bot.Send(ctx, dest, bot.Message{Markdown: fmt.Sprintf("**%s完成**：答对 %d/%d 题。答错的题已留在错题本里，发送 /错题本 查看。", personalKindLabel(p.Kind), p.Correct, len(p.QIDs))})
 }
 
-// Review starts /review: up to five questions from the member's wrong-answer
+// Review starts /practice (/复习): up to five questions from the member's wrong-answer
 // book, the due ones first.
 func (l *Lessons) Review(ctx context.Context, req *bot.Request) error {
 	items, err := l.Repo.Wrong(ctx, req.Member.ID)

@@ -213,7 +213,7 @@ func renderResults(s *lesson.Session, bank *lesson.Bank, res lesson.Results, tea
 	if len(review) > 0 {
 		b.WriteString("\n**建议复习**（答错的题已加入各自的错题本）\n")
 		b.WriteString(strings.Join(review, "\n"))
-		b.WriteString("\n发送 /错题本 查看，/review 复习。")
+		b.WriteString("\n发送 /错题本 查看，/复习 练习。")
 	} else if len(res.Members) > 0 {
 		b.WriteString("\n全部答对，今天没有新增错题 👏")
 	}

@@ -1,0 +1,119 @@
+package handlers
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/banzu-bot/banzu/bot"
+	"github.com/banzu-bot/banzu/jobs"
+	"github.com/banzu-bot/banzu/knowledge"
+)
+
+// Jobs lists the knowledge jobs: the weekly unanswered questions and the
+// weekly re-verification reminder.
+func (k *Knowledge) Jobs(b *bot.Bot) []*jobs.Job {
+	return []*jobs.Job{
+		{
+			Name:        "knowledge-unanswered",
+			Description: "每周高频未解答问题：把近 7 天问得最多的 20 个问题发给主管",
+			DefaultSpec: "0 10 * * 1",
+			PerTeam:     true,
+			Fn: func(ctx context.Context, run jobs.Run) error {
+				_, err := k.PostUnanswered(ctx, b, run.TeamID, run.Slot)
+				return err
+			},
+		},
+		{
+			Name:        "knowledge-verify",
+			Description: "知识复核提醒：列出已到期或一周内到期的知识条目，@负责人复核",
+			DefaultSpec: "30 10 * * 1",
+			PerTeam:     true,
+			Fn: func(ctx context.Context, run jobs.Run) error {
+				_, err := k.PostVerifyReminder(ctx, b, run.TeamID, run.Slot)
+				return err
+			},
+		},
+	}
+}
+
+// PostUnanswered posts the team's most asked open questions of the week
+// before now to its group, @-mentioning the supervisors. It posts nothing
+// (and reports false) when nobody asked anything.
+func (k *Knowledge) PostUnanswered(ctx context.Context, b *bot.Bot, teamID string, now time.Time) (bool, error) {
+	t := b.Directory.Team(teamID)
+	if t == nil {
+		return false, fmt.Errorf("unknown team %q", teamID)
+	}
+	top, err := k.Svc.Unanswered(ctx, teamID, now.In(b.Location()))
+	if err != nil || len(top) == 0 {
+		return false, err
+	}
+	set := k.Svc.Settings()
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "**本周高频未解答问题 Top %d**（%s，近 %d 天）", len(top), t.Name, set.UnansweredDays)
+	for i, a := range top {
+		fmt.Fprintf(&sb, "\n%d. %s（%d 次，%d 人问过）", i+1, knowledge.Clip(a.Ask.Question, 50), a.Recent, len(a.Ask.Askers))
+	}
+	sups := kbSupervisors(b, t)
+	return true, kbPostTeam(ctx, b, t, sb.String()+"\n\n{mention}请安排解答。知道答案的同事可以用 /submit 投稿，通过后计入知识贡献王。", sups)
+}
+
+// PostVerifyReminder lists the team's entries due for re-verification now or
+// within Settings.DueSoonDays, @-mentioning their owners. It posts nothing
+// (and reports false) when nothing is due.
+func (k *Knowledge) PostVerifyReminder(ctx context.Context, b *bot.Bot, teamID string, now time.Time) (bool, error) {
+	t := b.Directory.Team(teamID)
+	if t == nil {
+		return false, fmt.Errorf("unknown team %q", teamID)
+	}
+	set := k.Svc.Settings()
+	now = now.In(b.Location())
+	due, err := k.Svc.DueBy(ctx, teamID, now.AddDate(0, 0, set.DueSoonDays))
+	if err != nil || len(due) == 0 {
+		return false, err
+	}
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "**知识复核提醒**（%s）：%d 条已到期或 %d 天内到期", t.Name, len(due), set.DueSoonDays)
+	var owners []*bot.Member
+	seen := map[string]bool{}
+	const show = 30
+	for i, e := range due {
+		if i == show {
+			fmt.Fprintf(&sb, "\n…… 还有 %d 条，发送 /kb 查看。", len(due)-show)
+			break
+		}
+		when := "到期 " + kbDate(e.VerifyDue, b.Location())
+		if days := int(now.Sub(e.VerifyDue).Hours() / 24); !e.VerifyDue.After(now) {
+			when += fmt.Sprintf("，已过期 %d 天", days)
+		}
+		fmt.Fprintf(&sb, "\n- %s · 负责人 %s · %s", kbLine(e), e.OwnerName, when)
+		if m := b.Directory.Member(e.Owner); m != nil && !seen[m.ID] && kbInTeam(m, t) {
+			seen[m.ID] = true
+			owners = append(owners, m)
+		}
+	}
+	text := sb.String() + "\n\n{mention}请确认内容仍然正确后发送 /verify 编号；过时的条目请主管发送 /retire 编号 原因。"
+	return true, kbPostTeam(ctx, b, t, text, owners)
+}
+
+// kbPostTeam posts markdown to the team's chats, replacing {mention} with an
+// @-mention of people on each platform.
+func kbPostTeam(ctx context.Context, b *bot.Bot, t *bot.Team, text string, people []*bot.Member) error {
+	dests := b.TeamDestinations(t.ID)
+	if len(dests) == 0 {
+		return fmt.Errorf("%w: team %q has no chat on any platform", bot.ErrNoDestination, t.ID)
+	}
+	for _, d := range dests {
+		names, ids := kbMention(d.Platform, people)
+		if names != "" {
+			names += " "
+		}
+		msg := bot.Message{Markdown: strings.Replace(text, "{mention}", names, 1), Mentions: ids}
+		if err := b.Send(ctx, d, msg); err != nil {
+			return err
+		}
+	}
+	return nil
+}

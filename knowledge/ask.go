@@ -1,0 +1,187 @@
+package knowledge
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+)
+
+const (
+	asksColl = "knowledge.asks"
+	askSeq   = "knowledge.ask:"
+	dayFmt   = "2006-01-02"
+	keepDays = 90 // per-day counts older than this are dropped
+)
+
+// Ask is a question someone could not answer, with how often it was asked.
+type Ask struct {
+	ID         int64          `json:"id"`
+	Team       string         `json:"team"`
+	Question   string         `json:"question"` // as first asked
+	Count      int            `json:"count"`    // all times asked
+	Askers     []string       `json:"askers"`   // member ids, each once
+	Days       map[string]int `json:"days"`     // "2006-01-02" -> times asked that day
+	First      time.Time      `json:"first"`
+	Last       time.Time      `json:"last"`
+	AnsweredBy int64          `json:"answered_by,omitempty"` // the entry that answers it
+}
+
+// AskCount is an open question with how often it was asked in a window.
+type AskCount struct {
+	Ask    *Ask
+	Recent int
+}
+
+func askKey(team string, id int64) string { return fmt.Sprintf("%s/%010d", team, id) }
+
+func (s *Service) asks(ctx context.Context, team string) ([]*Ask, error) {
+	var out []*Ask
+	err := s.st.Scan(ctx, asksColl, team+"/", team+"0", func(k string, v []byte) error {
+		var a Ask
+		if err := json.Unmarshal(v, &a); err != nil {
+			return fmt.Errorf("knowledge: ask %s: %w", k, err)
+		}
+		out = append(out, &a)
+		return nil
+	})
+	return out, err
+}
+
+func (s *Service) putAsk(ctx context.Context, a *Ask) error {
+	v, err := json.Marshal(a)
+	if err != nil {
+		return err
+	}
+	return s.st.Put(ctx, asksColl, askKey(a.Team, a.ID), v)
+}
+
+// RecordAsk records a question nobody could answer. A question the same as or
+// very like an open one counts as a repeat of it; the result tells how many
+// times it has been asked.
+func (s *Service) RecordAsk(ctx context.Context, team string, by Actor, question string) (*Ask, error) {
+	question = strings.TrimSpace(question)
+	if err := checkText("问题", question, s.set.MaxQuestion); err != nil {
+		return nil, err
+	}
+	unlock, err := s.lock(ctx, "knowledge:asks:"+team)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	all, err := s.asks(ctx, team)
+	if err != nil {
+		return nil, err
+	}
+	norm, qf := Normalize(question), features(question)
+	var best *Ask
+	bestScore := 0.0
+	for _, a := range all {
+		if a.AnsweredBy != 0 {
+			continue
+		}
+		score := dice(qf, features(a.Question))
+		if Normalize(a.Question) == norm {
+			score = 1
+		}
+		if score >= s.set.AskMergeMin && score > bestScore {
+			best, bestScore = a, score
+		}
+	}
+	now := s.now()
+	if best == nil {
+		id, err := s.st.NextID(ctx, askSeq+team)
+		if err != nil {
+			return nil, err
+		}
+		best = &Ask{ID: id, Team: team, Question: question, First: now, Days: map[string]int{}}
+	}
+	best.Count++
+	best.Last = now
+	if best.Days == nil {
+		best.Days = map[string]int{}
+	}
+	best.Days[now.Format(dayFmt)]++
+	cutoff := now.AddDate(0, 0, -keepDays).Format(dayFmt)
+	for d := range best.Days {
+		if d < cutoff {
+			delete(best.Days, d)
+		}
+	}
+	if by.ID != "" && !slices.Contains(best.Askers, by.ID) {
+		best.Askers = append(best.Askers, by.ID)
+	}
+	return best, s.putAsk(ctx, best)
+}
+
+// Unanswered returns the open questions asked most in the days before now
+// (the window and the number from Settings), most asked first.
+func (s *Service) Unanswered(ctx context.Context, team string, now time.Time) ([]AskCount, error) {
+	all, err := s.asks(ctx, team)
+	if err != nil {
+		return nil, err
+	}
+	from := now.AddDate(0, 0, -s.set.UnansweredDays+1).Format(dayFmt)
+	to := now.Format(dayFmt)
+	var out []AskCount
+	for _, a := range all {
+		if a.AnsweredBy != 0 {
+			continue
+		}
+		n := 0
+		for d, c := range a.Days {
+			if d >= from && d <= to {
+				n += c
+			}
+		}
+		if n > 0 {
+			out = append(out, AskCount{Ask: a, Recent: n})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if a.Recent != b.Recent {
+			return a.Recent > b.Recent
+		}
+		if a.Ask.Count != b.Ask.Count {
+			return a.Ask.Count > b.Ask.Count
+		}
+		return a.Ask.ID < b.Ask.ID
+	})
+	if len(out) > s.set.TopUnanswered {
+		out = out[:s.set.TopUnanswered]
+	}
+	return out, nil
+}
+
+// linkAsks marks open questions that an approved entry answers.
+func (s *Service) linkAsks(ctx context.Context, e *Entry) error {
+	unlock, err := s.lock(ctx, "knowledge:asks:"+e.Team)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	all, err := s.asks(ctx, e.Team)
+	if err != nil {
+		return err
+	}
+	for _, a := range all {
+		if a.AnsweredBy != 0 {
+			continue
+		}
+		score := Similarity(a.Question, e.Question)
+		for _, q := range e.Similar {
+			score = max(score, Similarity(a.Question, q))
+		}
+		if score >= s.set.AnswerLinkMin {
+			a.AnsweredBy = e.ID
+			if err := s.putAsk(ctx, a); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
