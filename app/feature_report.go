@@ -1,0 +1,37 @@
+package app
+
+import (
+	"github.com/banzu-bot/banzu/bot"
+	"github.com/banzu-bot/banzu/handlers"
+	"github.com/banzu-bot/banzu/jobs"
+	"github.com/banzu-bot/banzu/kpi"
+	"github.com/banzu-bot/banzu/reports"
+)
+
+func init() {
+	register(Feature{
+		Name:     "report",
+		Commands: func(a *App) []*bot.Command { return []*bot.Command{a.report().Command()} },
+		Jobs:     func(a *App) []*jobs.Job { return []*jobs.Job{a.report().MonthlyJob(a.Bot)} },
+	})
+}
+
+// report is the report feature's handler, built from config.
+func (a *App) report() *handlers.Report {
+	return &handlers.Report{Builder: a.ReportBuilder()}
+}
+
+// ReportBuilder builds workbooks from this app's store and config (the CLI's
+// `banzu report` uses it too). The lesson, knowledge and award sheets stay
+// "暂无数据" until those features provide reports.LessonStats,
+// reports.KnowledgeStats and reports.AwardStats here.
+func (a *App) ReportBuilder() *reports.Builder {
+	return &reports.Builder{
+		KPI:         kpi.NewRepo(a.Store),
+		Points:      a.Store,
+		Targets:     a.Cfg.Targets,
+		StarWeights: a.Cfg.KPI.StarWeights,
+		Now:         a.Now,
+		Log:         a.Log,
+	}
+}

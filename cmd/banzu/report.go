@@ -1,0 +1,158 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	bolterrors "go.etcd.io/bbolt/errors"
+
+	"github.com/banzu-bot/banzu/app"
+	"github.com/banzu-bot/banzu/bot"
+	"github.com/banzu-bot/banzu/handlers"
+	"github.com/banzu-bot/banzu/period"
+	"github.com/banzu-bot/banzu/reports"
+)
+
+func init() {
+	commands["report"] = command{"report [--team T] [--month 2026-10 | --from 日期 --to 日期] [--agent 名字] [-o 文件]：生成 Excel 报表", reportCmd}
+}
+
+const reportUsage = "用法：banzu report [--team 团队] [--month 2026-10 | --from 2026-10-01 --to 2026-10-15] [--agent 名字] [-o 报表.xlsx]"
+
+func reportCmd(ctx context.Context, args []string, stdout, stderr io.Writer, env []string) error {
+	fs, c := newFlags("report", stderr)
+	team := fs.String("team", "", "团队 id 或名称，多个用逗号分隔（默认全部团队）")
+	month := fs.String("month", "", "月份，如 2026-10、上月、本月")
+	from := fs.String("from", "", "开始日期 YYYY-MM-DD（与 --to 一起用）")
+	to := fs.String("to", "", "结束日期 YYYY-MM-DD（含）")
+	agent := fs.String("agent", "", "只看一位客服（名字、id 或店铺子账号）")
+	out := fs.String("o", "", "输出文件（默认 班组报表_团队_开始_结束.xlsx）")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if err := noArgs(fs); err != nil {
+		return fmt.Errorf("%v\n%s", err, reportUsage)
+	}
+	cfg, err := c.load(env)
+	if err != nil {
+		return err
+	}
+	if len(cfg.Teams) == 0 {
+		return errors.New("配置里还没有任何团队；请先在配置文件的 teams 中添加团队和成员（或用 --demo 试用演示公司）")
+	}
+	now := time.Now().In(cfg.Location())
+	r, err := reportPeriod(*month, *from, *to, now)
+	if err != nil {
+		return fmt.Errorf("%v\n%s", err, reportUsage)
+	}
+	a, err := app.New(ctx, cfg, app.Options{Logger: newLogger(cfg, stderr)})
+	if err != nil {
+		if errors.Is(err, bolterrors.ErrTimeout) {
+			return fmt.Errorf("数据文件正被另一个 banzu 进程使用（可能 banzu serve 正在运行）：请先停止它，或在群里发送 /report（%w）", err)
+		}
+		return err
+	}
+	defer a.Close()
+	teams, err := pickTeams(a.Directory, *team)
+	if err != nil {
+		return err
+	}
+	req := &reports.Request{From: r.From, To: r.To, Label: r.Label}
+	subject := ""
+	for i, t := range teams {
+		req.Teams = append(req.Teams, handlers.ReportTeam(a.Directory, t))
+		if i > 0 {
+			subject += "、"
+		}
+		subject += t.Name
+	}
+	if *agent != "" {
+		var m *bot.Member
+		for _, t := range teams {
+			if m = a.Directory.FindInTeam(t, *agent); m != nil {
+				break
+			}
+		}
+		if m == nil {
+			return fmt.Errorf("团队 %s 里没有 %q", subject, *agent)
+		}
+		req.Agent = m.ID
+		subject = m.Name + "_" + subject
+	}
+	path := *out
+	if path == "" {
+		path = handlers.FileName(subject, r)
+	}
+	// Write next to the target and rename, so a failed run never leaves half a file.
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".banzu-report-*.xlsx")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	b := a.ReportBuilder()
+	b.TmpDir = filepath.Dir(tmp.Name())
+	sum, err := b.Write(ctx, req, tmp)
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if errors.Is(err, reports.ErrNoData) {
+		return fmt.Errorf("%s 在 %s 至 %s 没有 KPI 数据（先用 banzu import kpi 导入）", subject, r.FromDate(), r.ToDate())
+	}
+	if err != nil {
+		return err
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "已生成 %s：%s · %s，%d 位客服，%d 天，%d 条日数据\n", path, subject, r.Label, sum.Agents, sum.Days, sum.Records)
+	return nil
+}
+
+// reportPeriod reads --month or --from/--to; neither means this month to date.
+func reportPeriod(month, from, to string, now time.Time) (period.Range, error) {
+	switch {
+	case month != "" && (from != "" || to != ""):
+		return period.Range{}, errors.New("--month 和 --from/--to 只能选一种")
+	case month != "":
+		return period.Parse(month, now, period.Range{})
+	case from != "" || to != "":
+		if from == "" || to == "" {
+			return period.Range{}, errors.New("--from 和 --to 需要一起使用")
+		}
+		return period.Parse(from+" "+to, now, period.Range{})
+	}
+	return period.MonthToDate(now), nil
+}
+
+// pickTeams finds teams by id or name ("a,b"); empty means all.
+func pickTeams(dir *bot.Directory, spec string) ([]*bot.Team, error) {
+	if strings.TrimSpace(spec) == "" {
+		return dir.Teams(), nil
+	}
+	var out []*bot.Team
+	for _, ref := range strings.FieldsFunc(spec, func(r rune) bool { return r == ',' || r == '，' }) {
+		ref = strings.TrimSpace(ref)
+		var found *bot.Team
+		for _, t := range dir.Teams() {
+			if t.ID == ref || t.Name == ref {
+				found = t
+				break
+			}
+		}
+		if found == nil {
+			var ids []string
+			for _, t := range dir.Teams() {
+				ids = append(ids, t.ID+"（"+t.Name+"）")
+			}
+			return nil, fmt.Errorf("没有团队 %q，可用：%s", ref, strings.Join(ids, "、"))
+		}
+		out = append(out, found)
+	}
+	return out, nil
+}

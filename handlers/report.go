@@ -1,0 +1,224 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/banzu-bot/banzu/bot"
+	"github.com/banzu-bot/banzu/jobs"
+	"github.com/banzu-bot/banzu/period"
+	"github.com/banzu-bot/banzu/reports"
+)
+
+// Report answers /report with an Excel workbook and sends managers their
+// monthly one.
+type Report struct {
+	Builder *reports.Builder
+}
+
+// Command is /report.
+func (h *Report) Command() *bot.Command {
+	return &bot.Command{
+		Name:    "report",
+		Aliases: []string{"报表"},
+		Summary: "生成 Excel 报表（默认本团队本月至今），发到群里",
+		Usage:   "/report [2026-10|上月|本周|2026-10-01 2026-10-15] [名字] [all]",
+		Examples: []string{"/report", "/report 上月", "/report 2026-10-01 2026-10-15",
+			"/report 小王 上月", "/report all 上月（经理：全部团队）"},
+		Role:    bot.RoleSupervisor,
+		Handler: h.handle,
+	}
+}
+
+// reportArgs is what the arguments of /report ask for.
+type reportArgs struct {
+	all    bool
+	member *bot.Member
+	period string
+}
+
+func parseReportArgs(req *bot.Request) (reportArgs, error) {
+	var a reportArgs
+	var when []string
+	for _, arg := range req.Args {
+		switch {
+		case strings.EqualFold(arg, "all") || arg == "全部" || arg == "全部团队":
+			a.all = true
+		case period.Looks(arg) || (len(when) > 0 && period.Looks(strings.Join(append(when, arg), " "))):
+			when = append(when, arg)
+		default:
+			m := req.FindMember(arg)
+			if m == nil {
+				return a, bot.Usagef("没有找到“%s”：它不是本团队的成员，也不是可识别的时间。", strings.TrimLeft(arg, "@＠"))
+			}
+			if a.member != nil {
+				return a, bot.Usagef("一次只能生成一位客服的报表。")
+			}
+			a.member = m
+		}
+	}
+	a.period = strings.Join(when, " ")
+	if a.all && a.member != nil {
+		return a, bot.Usagef("all（全部团队）和客服名字不能同时使用。")
+	}
+	return a, nil
+}
+
+func (h *Report) handle(ctx context.Context, req *bot.Request) error {
+	args, err := parseReportArgs(req)
+	if err != nil {
+		return err
+	}
+	now := req.Now()
+	r, err := period.Parse(args.period, now, period.MonthToDate(now))
+	if err != nil {
+		return bot.Usagef("%v", err)
+	}
+	if args.period == "" {
+		r.Label = "本月至今（" + r.Label + "）"
+	}
+	dir := req.Bot().Directory
+	var teams []*bot.Team
+	switch {
+	case args.all:
+		if req.Role < bot.RoleManager {
+			return bot.Userf("只有经理可以生成全部团队的报表（/report all）。")
+		}
+		teams = dir.Teams()
+	case req.Team == nil:
+		return bot.Userf("请在团队群里使用 /report，或用 /report all 生成全部团队的报表。")
+	default:
+		teams = []*bot.Team{req.Team}
+	}
+	rq := &reports.Request{From: r.From, To: r.To, Label: r.Label}
+	for _, t := range teams {
+		rq.Teams = append(rq.Teams, ReportTeam(dir, t))
+	}
+	subject := teamNames(teams)
+	if args.member != nil {
+		rq.Agent = args.member.ID
+		subject = args.member.Name + "（" + subject + "）"
+	}
+	if err := req.ReplyText(ctx, fmt.Sprintf("正在生成 %s · %s 的报表，请稍候…", subject, r.Label)); err != nil {
+		return err
+	}
+	data, sum, err := h.Builder.Bytes(ctx, rq)
+	if errors.Is(err, reports.ErrNoData) {
+		return bot.Userf("%s 在 %s（%s 至 %s）没有 KPI 数据，无法生成报表。请先导入店铺后台导出的 KPI 表格。",
+			subject, r.Label, r.FromDate(), r.ToDate())
+	}
+	if err != nil {
+		return err
+	}
+	req.Bot().Logger().Info("report built", "team_id", teamIDs(teams), "user_id", req.Event.SenderID,
+		"from", r.FromDate(), "to", r.ToDate(), "records", sum.Records, "bytes", len(data))
+	name := FileName(subject, r)
+	return req.Reply(ctx, bot.Message{
+		Title: "报表：" + subject + " · " + r.Label,
+		File:  &bot.File{Name: name, ContentType: reports.ContentType, Data: data},
+	})
+}
+
+// ReportTeam turns a roster team into a report's team.
+func ReportTeam(dir *bot.Directory, t *bot.Team) reports.Team {
+	rt := reports.Team{ID: t.ID, Name: t.Name}
+	for _, m := range t.Members {
+		rt.Members = append(rt.Members, reports.Member{ID: m.ID, Name: m.Name, Level: m.Level, Agent: dir.RoleOf(m) == bot.RoleAgent})
+	}
+	return rt
+}
+
+func teamNames(teams []*bot.Team) string {
+	names := make([]string, len(teams))
+	for i, t := range teams {
+		names[i] = t.Name
+	}
+	if len(names) > 3 {
+		return fmt.Sprintf("%s等 %d 个团队", strings.Join(names[:3], "、"), len(names))
+	}
+	return strings.Join(names, "、")
+}
+
+func teamIDs(teams []*bot.Team) string {
+	ids := make([]string, len(teams))
+	for i, t := range teams {
+		ids[i] = t.ID
+	}
+	return strings.Join(ids, ",")
+}
+
+// fileNameReplacer keeps characters out of file names that file systems or
+// URLs choke on.
+var fileNameReplacer = strings.NewReplacer("/", "_", "\\", "_", ":", "_", "*", "_", "?", "_", "\"", "_",
+	"<", "_", ">", "_", "|", "_", " ", "_", "#", "_", "%", "_", "（", "_", "）", "", "、", "_")
+
+// FileName is the workbook's file name, e.g. 班组报表_售前组_2026-10-01_2026-10-31.xlsx.
+func FileName(subject string, r period.Range) string {
+	return fileNameReplacer.Replace("班组报表_"+subject+"_"+r.FromDate()+"_"+r.ToDate()) + ".xlsx"
+}
+
+// MonthlyJob sends each manager last month's workbook for their teams as a
+// direct message, on the 1st at 09:00 by default.
+func (h *Report) MonthlyJob(b *bot.Bot) *jobs.Job {
+	return &jobs.Job{
+		Name:        "report-monthly",
+		Description: "每月给经理私信发送上月的 Excel 报表（所管团队）",
+		DefaultSpec: "0 9 1 * *",
+		Fn: func(ctx context.Context, run jobs.Run) error {
+			return h.sendMonthly(ctx, b, run.Slot)
+		},
+	}
+}
+
+// sendMonthly sends every manager the workbook of the month before slot.
+func (h *Report) sendMonthly(ctx context.Context, b *bot.Bot, slot time.Time) error {
+	slot = slot.In(b.Location())
+	r := period.Month(time.Date(slot.Year(), slot.Month(), 1, 0, 0, 0, 0, slot.Location()).AddDate(0, 0, -1))
+	dir := b.Directory
+	seen := map[string]bool{}
+	var errs []error
+	for _, t := range dir.Teams() {
+		for _, m := range t.Members {
+			if seen[m.ID] || dir.RoleOf(m) != bot.RoleManager {
+				continue
+			}
+			seen[m.ID] = true
+			var teams []*bot.Team
+			for _, id := range m.Teams {
+				if mt := dir.Team(id); mt != nil {
+					teams = append(teams, mt)
+				}
+			}
+			if err := h.sendManager(ctx, b, m, teams, r); err != nil {
+				b.Logger().Error("monthly report", "user_id", m.ID, "error", err)
+				errs = append(errs, fmt.Errorf("%s: %w", m.ID, err))
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func (h *Report) sendManager(ctx context.Context, b *bot.Bot, m *bot.Member, teams []*bot.Team, r period.Range) error {
+	rq := &reports.Request{From: r.From, To: r.To, Label: r.Label}
+	for _, t := range teams {
+		rq.Teams = append(rq.Teams, ReportTeam(b.Directory, t))
+	}
+	subject := teamNames(teams)
+	data, _, err := h.Builder.Bytes(ctx, rq)
+	if errors.Is(err, reports.ErrNoData) {
+		return b.SendMember(ctx, m.ID, bot.Message{Markdown: fmt.Sprintf("%s，%s 的月度报表：%s 这个月没有 KPI 数据，所以没有生成报表。", m.Name, r.Label, subject)})
+	}
+	if err != nil {
+		return err
+	}
+	if err := b.SendMember(ctx, m.ID, bot.Message{Markdown: fmt.Sprintf("%s，这是 %s 的月度报表（%s），请查收附件。", m.Name, r.Label, subject)}); err != nil {
+		return err
+	}
+	return b.SendMember(ctx, m.ID, bot.Message{
+		Title: "月度报表：" + subject + " · " + r.Label,
+		File:  &bot.File{Name: FileName(subject, r), ContentType: reports.ContentType, Data: data},
+	})
+}
