@@ -31,6 +31,8 @@ func (a *App) ReportBuilder() *reports.Builder {
 		Points:      a.Store,
 		Targets:     a.Cfg.Targets,
 		StarWeights: a.Cfg.KPI.StarWeights,
+		Awards:      a.AwardStats(),
+		Weights:     a.EvalWeights(),
 		Now:         a.Now,
 		Log:         a.Log,
 	}

@@ -141,7 +141,7 @@ func TestKnowledgeLoopThroughConsole(t *testing.T) {
 	kbMust(t, r.ask("presale", "chen", "/approve 999"), "没有编号为 #999 的知识条目")
 	kbMust(t, r.ask("presale", "chen", "/reject "+id), "用法：/reject")
 	got = r.ask("presale", "chen", "/approve #"+id+" 退货签收后72小时内自动赔付到支付宝，按首重计算")
-	kbMust(t, got, "已通过 **#"+id+"**", "答案已由主管修改", "负责人：小王", "@小王", "获得 10 积分")
+	kbMust(t, got, "已通过 **#"+id+"**", "答案已由主管修改", "负责人：小王", "@小王", "获得 1000 积分")
 	kbMust(t, r.ask("presale", "chen", "/approve "+id), "当前是「已发布」")
 
 	// Reject tells the submitter the reason.

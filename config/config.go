@@ -17,6 +17,7 @@ type Config struct {
 	Bot       Bot               `yaml:"bot"`
 	Targets   Targets           `yaml:"targets"`
 	KPI       KPI               `yaml:"kpi"`
+	Awards    Awards            `yaml:"awards"`
 	Schedules map[string]string `yaml:"schedules"` // job name -> cron spec, all teams
 	Teams     []Team            `yaml:"teams"`
 }

@@ -22,6 +22,7 @@ func Default() *Config {
 			OAPIBase:     "https://oapi.dingtalk.com",
 		},
 		KPI:       KPI{StarWeights: DefaultStarWeights(), AlertYellow: 0.5, AlertRed: 1.0},
+		Awards:    DefaultAwards(),
 		Schedules: map[string]string{},
 	}
 }

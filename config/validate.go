@@ -79,6 +79,9 @@ func (c *Config) Validate() error {
 			bad("kpi.star_weights."+k, "权重不能为负数")
 		}
 	}
+	if err := c.Awards.ValidateAwards(); err != nil {
+		errs = append(errs, err)
+	}
 	c.validateTeams(bad)
 	return errors.Join(errs...)
 }

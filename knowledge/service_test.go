@@ -117,8 +117,8 @@ func TestLifecycle(t *testing.T) {
 	if err != nil || len(hits) != 1 || hits[0].Entry.ID != e1.ID {
 		t.Fatalf("search: %v %v", hits, err)
 	}
-	// Points: 10 to the submitter, once.
-	if p := ledger(t, st); len(p) != 1 || p[0].Member != "xiaowang" || p[0].Points != 10 || p[0].Source != "knowledge" || p[0].Ref != "knowledge:presale:1" {
+	// Points: the configured approval points to the submitter, once.
+	if p := ledger(t, st); len(p) != 1 || p[0].Member != "xiaowang" || p[0].Points != DefaultSettings().ApprovePoints || p[0].Source != "knowledge" || p[0].Ref != "knowledge:presale:1" {
 		t.Errorf("points: %+v", p)
 	}
 	// Re-verification: nothing due at first, due after 84 days within the week.
@@ -139,7 +139,7 @@ func TestLifecycle(t *testing.T) {
 	if _, err := s.Verify(ctx, "presale", e1.ID, wang, ""); err != nil {
 		t.Fatal(err)
 	}
-	if p := ledger(t, st); len(p) != 2 || p[1].Reason != ReasonVerified || p[1].Points != 2 {
+	if p := ledger(t, st); len(p) != 2 || p[1].Reason != ReasonVerified || p[1].Points != DefaultSettings().VerifyPoints {
 		t.Errorf("verify points (once, only when due): %+v", p)
 	}
 	// Edit, retire.

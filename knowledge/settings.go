@@ -42,9 +42,9 @@ func DefaultSettings() Settings {
 		HintMin:         0.3,
 		AskMergeMin:     0.7,
 		AnswerLinkMin:   0.6,
-		ApprovePoints:   10,
-		VerifyPoints:    2,
-		QuizDraftPoints: 1,
+		ApprovePoints:   1000, // about one fast right quiz answer: on the same scale as quiz and award points
+		VerifyPoints:    200,
+		QuizDraftPoints: 100,
 	}
 }
 

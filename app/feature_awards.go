@@ -1,0 +1,34 @@
+package app
+
+import (
+	"github.com/banzu-bot/banzu/awards"
+	"github.com/banzu-bot/banzu/bot"
+	"github.com/banzu-bot/banzu/handlers"
+	"github.com/banzu-bot/banzu/jobs"
+	"github.com/banzu-bot/banzu/reports"
+)
+
+// Recognition: monthly titles, the badge ladder, hand-given awards, points
+// and leaderboards (see package awards). The service keeps no state beyond
+// the store, so commands and jobs may each build their own.
+func init() {
+	register(Feature{
+		Name:     "awards",
+		Commands: func(a *App) []*bot.Command { return a.awards().Commands() },
+		Jobs:     func(a *App) []*jobs.Job { return a.awards().Jobs(a.Bot) },
+	})
+}
+
+// awards is the recognition feature's handler, built from config.
+func (a *App) awards() *handlers.Awards {
+	return &handlers.Awards{Svc: awards.New(a.Store, a.Cfg.Awards, a.Cfg.Targets, a.Cfg.KPI.StarWeights)}
+}
+
+// AwardStats provides the workbook's 荣誉勋章 sheet (for ReportBuilder).
+func (a *App) AwardStats() reports.AwardStats { return handlers.AwardStats{Svc: a.awards().Svc} }
+
+// EvalWeights are the configured 三维绩效 weights (for ReportBuilder).
+func (a *App) EvalWeights() reports.Weights {
+	w := a.Cfg.Awards.Eval
+	return reports.Weights{Service: w.Service, Learning: w.Learning, Team: w.Contribution}
+}

@@ -1,0 +1,162 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/banzu-bot/banzu/awards"
+	"github.com/banzu-bot/banzu/bot"
+	"github.com/banzu-bot/banzu/jobs"
+	"github.com/banzu-bot/banzu/period"
+	"github.com/banzu-bot/banzu/reports"
+)
+
+// Jobs are the monthly ceremony and the daily 伯乐奖 reminder check.
+func (h *Awards) Jobs(b *bot.Bot) []*jobs.Job {
+	return []*jobs.Job{
+		{
+			Name:        "awards-ceremony",
+			Description: "月度颁奖：上个月的月度称号、新获勋章、离青铜只差一个月的伙伴",
+			DefaultSpec: "0 10 1 * *",
+			PerTeam:     true,
+			Fn: func(ctx context.Context, run jobs.Run) error {
+				_, err := h.Ceremony(ctx, b, run.TeamID, run.Slot)
+				return err
+			},
+		},
+		{
+			Name:        "awards-reminders",
+			Description: "伯乐奖提醒：新人入职满 6 个月时提醒主管确认晋升奖金",
+			DefaultSpec: "0 9 * * *",
+			PerTeam:     true,
+			Fn: func(ctx context.Context, run jobs.Run) error {
+				_, err := h.Remind(ctx, b, run.TeamID, run.Slot)
+				return err
+			},
+		},
+	}
+}
+
+// Ceremony grants and announces a team's awards for the month before slot.
+// Granting is idempotent; the post is sent once per team and month. It
+// reports whether it posted.
+func (h *Awards) Ceremony(ctx context.Context, b *bot.Bot, teamID string, slot time.Time) (bool, error) {
+	t := b.Directory.Team(teamID)
+	if t == nil {
+		return false, fmt.Errorf("unknown team %q", teamID)
+	}
+	slot = slot.In(b.Location())
+	month := period.Month(period.Month(slot).From.AddDate(0, 0, -1))
+	c, err := h.Svc.RunCeremony(ctx, teamID, teamAgents(b, t), month.From, b.Now())
+	if err != nil {
+		return false, err
+	}
+	log := b.Logger().With("job", "awards-ceremony", "team_id", teamID, "month", c.Month)
+	winners := map[string]bool{}
+	var mentions []string
+	mention := func(id string) {
+		if !winners[id] {
+			winners[id] = true
+			mentions = append(mentions, id)
+		}
+	}
+	for _, tt := range c.Titles {
+		for _, w := range tt.Winners {
+			mention(w.Member)
+		}
+	}
+	for _, e := range c.Badges {
+		mention(e.Member)
+	}
+	if len(mentions) == 0 {
+		log.Info("ceremony: nothing to announce (no KPI data or nobody qualified)", "created", c.Created)
+		return false, nil
+	}
+	key := "ceremony/" + teamID + "/" + c.Month
+	first, err := h.Svc.MarkSent(ctx, key, b.Now())
+	if err != nil || !first {
+		if err == nil {
+			log.Info("ceremony already posted", "created", c.Created)
+		}
+		return false, err
+	}
+	msg := bot.Message{Markdown: ceremonyText(b, t.Name, c, h.Svc.Cfg), Title: t.Name + " " + c.Label + " 月度荣誉榜", Mentions: mentions}
+	if err := b.PostTeam(ctx, teamID, msg); err != nil {
+		_ = h.Svc.Unmark(ctx, key)
+		return false, err
+	}
+	log.Info("ceremony posted", "created", c.Created, "winners", len(mentions))
+	return true, nil
+}
+
+// Remind sends the due 伯乐奖 reminders of a team, each once, to the
+// supervisor who gave the award (the team's supervisors when they cannot be
+// reached). It returns how many it sent.
+func (h *Awards) Remind(ctx context.Context, b *bot.Bot, teamID string, slot time.Time) (int, error) {
+	t := b.Directory.Team(teamID)
+	if t == nil {
+		return 0, fmt.Errorf("unknown team %q", teamID)
+	}
+	today := period.Day(slot.In(b.Location())).Format(period.Layout)
+	due, err := h.Svc.DueReferrals(ctx, teamID, today)
+	if err != nil {
+		return 0, err
+	}
+	sent := 0
+	for _, e := range due {
+		key := fmt.Sprintf("referral/%d", e.Seq)
+		first, err := h.Svc.MarkSent(ctx, key, b.Now())
+		if err != nil {
+			return sent, err
+		}
+		if !first {
+			continue
+		}
+		msg := bot.Message{Markdown: referralReminder(b, e, h.Svc.Cfg.ReferralReminderMonths, h.Svc.Cfg.ReferralPromotionBonus)}
+		err = errNoGiver
+		if e.By != "" {
+			err = b.SendMember(ctx, e.By, msg)
+		}
+		if errors.Is(err, bot.ErrNoDestination) || errors.Is(err, errNoGiver) {
+			err = notifySupervisors(ctx, b, t, msg)
+		}
+		if err != nil {
+			_ = h.Svc.Unmark(ctx, key)
+			return sent, err
+		}
+		sent++
+	}
+	return sent, nil
+}
+
+var errNoGiver = errors.New("no giver")
+
+func referralReminder(b *bot.Bot, e *awards.Entry, months, bonus int) string {
+	hire := nameOf(b, e.Subject)
+	since := " "
+	if m := b.Directory.Member(e.Subject); m != nil && m.Config.HireDate != "" {
+		since = "（" + m.Config.HireDate + " 入职）"
+	}
+	return fmt.Sprintf("⏰ **伯乐奖提醒**\n%s 推荐的 %s%s已入职满 %d 个月。\n如果 %s 已在 %d 个月内晋升，请为 %s 发放伯乐奖晋升奖金 %d 元。（伯乐奖 #%d，%s 颁发）",
+		nameOf(b, e.Member), hire, since, months, hire, months, nameOf(b, e.Member), bonus, e.Seq, dateOf(e))
+}
+
+// AwardStats gives the monthly workbook its 荣誉勋章 sheet.
+type AwardStats struct{ Svc *awards.Service }
+
+var _ reports.AwardStats = AwardStats{}
+
+// AwardSheet lists a team's standing titles, badges and awards of a period.
+func (a AwardStats) AwardSheet(ctx context.Context, team string, from, to time.Time) ([]reports.AwardRow, error) {
+	rows, err := a.Svc.Rows(ctx, team, from, to)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]reports.AwardRow, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, reports.AwardRow{Member: r.Member, Award: r.Award, Date: r.Date, Reason: r.Reason, Points: r.Points})
+	}
+	return out, nil
+}
