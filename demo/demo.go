@@ -13,7 +13,8 @@ import (
 )
 
 // Teams returns the demo roster. The presale agents carry the names used in
-// ../shared/samples so the sample exports import into 售前组 as they are.
+// ../shared/samples so the sample exports import into 售前组 as they are
+// (京东's export names them jd_小王 and so on).
 func Teams() []config.Team {
 	agent := func(id, name, level, hire string, aliases ...string) config.Member {
 		return config.Member{ID: id, Name: name, Role: "agent", Level: level, HireDate: hire, Aliases: aliases}
@@ -24,14 +25,14 @@ func Teams() []config.Team {
 			ID: "presale", Name: "售前组",
 			Members: []config.Member{
 				{ID: "chen", Name: "陈主管", Role: "supervisor", HireDate: "2022-05-10"},
-				agent("xiaowang", "小王", "agent", "2026-02-16", "旗舰店:小王"),
-				agent("xiaoli", "小李", "agent", "2025-11-03", "旗舰店:小李"),
-				agent("aqiang", "阿强", "senior", "2024-06-20", "旗舰店:阿强"),
-				agent("xiaowen", "晓雯", "senior", "2024-09-01", "旗舰店:晓雯"),
-				agent("daliu", "大刘", "agent", "2025-07-15", "旗舰店:大刘"),
-				agent("xiaomei", "小美", "agent", "2026-04-01", "旗舰店:小美"),
-				agent("lili", "莉莉", "agent", "2025-12-08", "旗舰店:莉莉"),
-				agent("ajie", "阿杰", "senior", "2024-03-11", "旗舰店:阿杰"),
+				agent("xiaowang", "小王", "agent", "2026-02-16", "旗舰店:小王", "jd_小王"),
+				agent("xiaoli", "小李", "agent", "2025-11-03", "旗舰店:小李", "jd_小李"),
+				agent("aqiang", "阿强", "senior", "2024-06-20", "旗舰店:阿强", "jd_阿强"),
+				agent("xiaowen", "晓雯", "senior", "2024-09-01", "旗舰店:晓雯", "jd_晓雯"),
+				agent("daliu", "大刘", "agent", "2025-07-15", "旗舰店:大刘", "jd_大刘"),
+				agent("xiaomei", "小美", "agent", "2026-04-01", "旗舰店:小美", "jd_小美"),
+				agent("lili", "莉莉", "agent", "2025-12-08", "旗舰店:莉莉", "jd_莉莉"),
+				agent("ajie", "阿杰", "senior", "2024-03-11", "旗舰店:阿杰", "jd_阿杰"),
 				manager,
 			},
 		},

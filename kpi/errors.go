@@ -16,6 +16,7 @@ var (
 	ErrTooLarge      = errors.New("文件过大")
 	ErrNoDate        = errors.New("缺少日期")
 	ErrBadOption     = errors.New("导入参数有误")
+	ErrNoFile        = errors.New("文件无法打开")
 )
 
 // ImportError is a user-facing import failure.

@@ -1,6 +1,7 @@
 package kpi
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -40,6 +41,9 @@ func findHeader(src rowSource, cfg *importConfig) (*headerInfo, error) {
 		row, line, err := src.Next()
 		if err == io.EOF {
 			break
+		}
+		if errors.Is(err, errRecordTooLong) {
+			return nil, importErr(ErrUnknownFormat, "文件开头第 %d 行超过 %d KB，不像是报表（可能是引号没有配对或选错了文件）。", i+1, maxRecordBytes>>10)
 		}
 		if err != nil {
 			return nil, importErr(ErrUnknownFormat, "第 %d 行之前的内容无法按表格读取（%v），请确认文件是 CSV 或 XLSX。", i+1, err)

@@ -2,6 +2,7 @@ package kpi
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"sort"
@@ -14,7 +15,7 @@ const maxUnknownNames = 1000
 
 // run reads the data rows, stages their records and, when every row parsed,
 // writes them to the sink.
-func (im *Importer) run(ctx context.Context, src rowSource, hdr *headerInfo, cfg *importConfig, opt Options, sum *Summary) (*Summary, error) {
+func (im *Importer) run(ctx context.Context, src rowSource, hdr *headerInfo, cfg *importConfig, opt Options, sum *Summary, prog *progress) (*Summary, error) {
 	sum.Preset, sum.PresetLabel, sum.HeaderRow = hdr.preset.Name, hdr.preset.Label, hdr.row
 	sum.Columns, sum.Unmapped = hdr.mapped, hdr.unmapped
 	sum.Source = opt.Source
@@ -41,7 +42,7 @@ func (im *Importer) run(ctx context.Context, src rowSource, hdr *headerInfo, cfg
 	importID := now().UnixNano()
 	runSize := im.RunSize
 	if runSize <= 0 {
-		runSize = 8192
+		runSize = DefaultRunSize
 	}
 	sp := newSpool(im.TempDir, runSize)
 	defer sp.close()
@@ -58,14 +59,19 @@ func (im *Importer) run(ctx context.Context, src rowSource, hdr *headerInfo, cfg
 		if err == io.EOF {
 			break
 		}
+		if errors.Is(err, errRecordTooLong) {
+			return sum, importErr(ErrUnknownFormat, "第 %d 行附近有一行超过 %d KB，多半是引号没有配对或文件已损坏；未导入任何数据，请检查该行后重新导出。",
+				sum.HeaderRow+sum.RowsRead+1, maxRecordBytes>>10)
+		}
 		if err != nil {
-			return sum, importErr(ErrUnknownFormat, "第 %d 行附近无法读取（%v）。", sum.HeaderRow+sum.RowsRead+1, err)
+			return sum, importErr(ErrUnknownFormat, "第 %d 行附近无法读取（%v），未导入任何数据。", sum.HeaderRow+sum.RowsRead+1, err)
 		}
 		sum.RowsRead++
-		if sum.RowsRead&1023 == 0 {
+		if sum.RowsRead&4095 == 0 {
 			if err := ctx.Err(); err != nil {
 				return sum, err
 			}
+			prog.reading(sum.RowsRead)
 		}
 		rec := sp.next()
 		if !st.row(row, line, fixedDate, rec) {
@@ -85,7 +91,7 @@ func (im *Importer) run(ctx context.Context, src rowSource, hdr *headerInfo, cfg
 	// The whole file parsed: write.
 	batchSize := im.BatchSize
 	if batchSize <= 0 {
-		batchSize = 2048
+		batchSize = DefaultBatchSize
 	}
 	batch := make([]Record, 0, min(batchSize, sum.Imported+1))
 	flush := func() error {
@@ -97,6 +103,7 @@ func (im *Importer) run(ctx context.Context, src rowSource, hdr *headerInfo, cfg
 		}
 		sum.Records += len(batch)
 		batch = batch[:0]
+		prog.writing(sum.Records, sum.Imported)
 		return nil
 	}
 	err := sp.finish(func(r *Record) error {

@@ -43,9 +43,15 @@ func unescKey(s string) string {
 	return s
 }
 
-// recordKey returns the document key of r.
-func recordKey(r *Record) string {
-	return escKey(r.Team) + "/" + r.Date + "/" + escKey(r.Agent) + "/" + escKey(r.Source)
+// appendRecordKey appends the document key of r to b.
+func appendRecordKey(b []byte, r *Record) []byte {
+	b = append(b, escKey(r.Team)...)
+	b = append(b, '/')
+	b = append(b, r.Date...)
+	b = append(b, '/')
+	b = append(b, escKey(r.Agent)...)
+	b = append(b, '/')
+	return append(b, escKey(r.Source)...)
 }
 
 // PutBatch stores records, replacing earlier figures of the same team, date,
@@ -55,7 +61,11 @@ func (rp *Repo) PutBatch(ctx context.Context, recs []Record) error {
 		return nil
 	}
 	items := make([]store.KV, len(recs))
-	buf := make([]byte, 0, len(recs)*160)
+	// All values share one buffer and all keys one string, so a batch costs
+	// a handful of allocations rather than two per record.
+	vals := make([]byte, 0, len(recs)*160)
+	keys := make([]byte, 0, len(recs)*48)
+	keyAt := make([]int, len(recs)+1)
 	for i := range recs {
 		r := &recs[i]
 		if r.Team == "" || r.Agent == "" || r.Source == "" {
@@ -64,9 +74,15 @@ func (rp *Repo) PutBatch(ctx context.Context, recs []Record) error {
 		if _, st := parseDate(r.Date); st != cellOK || len(r.Date) != 10 {
 			return fmt.Errorf("kpi: record date %q is not YYYY-MM-DD", r.Date)
 		}
-		start := len(buf)
-		buf = appendValue(buf, r)
-		items[i] = store.KV{Key: recordKey(r), Value: buf[start:len(buf):len(buf)]}
+		start := len(vals)
+		vals = appendValue(vals, r)
+		items[i].Value = vals[start:len(vals):len(vals)]
+		keys = appendRecordKey(keys, r)
+		keyAt[i+1] = len(keys)
+	}
+	all := string(keys)
+	for i := range items {
+		items[i].Key = all[keyAt[i]:keyAt[i+1]]
 	}
 	return rp.st.PutBatch(ctx, Collection, items)
 }

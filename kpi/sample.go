@@ -17,6 +17,13 @@ const feigeHeader = "日期,店铺名称,客服昵称,账号名称,人工已接�
 // len(agents) × days. Figures are pseudo-random but deterministic. Tests and
 // benchmarks use it to make large files.
 func WriteSampleFeige(w io.Writer, rows int, agents []string, month time.Time) error {
+	return WriteSampleFeigeMonths(w, rows, agents, month, 1)
+}
+
+// WriteSampleFeigeMonths is WriteSampleFeige over the days of months
+// consecutive months from month's: with rows = len(agents) × days every row
+// is its own agent-day.
+func WriteSampleFeigeMonths(w io.Writer, rows int, agents []string, month time.Time, months int) error {
 	if len(agents) == 0 {
 		agents = []string{"小王"}
 	}
@@ -25,7 +32,7 @@ func WriteSampleFeige(w io.Writer, rows int, agents []string, month time.Time) e
 		return err
 	}
 	first := time.Date(month.Year(), month.Month(), 1, 0, 0, 0, 0, time.UTC)
-	days := first.AddDate(0, 1, -1).Day()
+	days := int(first.AddDate(0, max(months, 1), 0).Sub(first).Hours()+12) / 24
 	rng := rand.New(rand.NewPCG(uint64(first.Unix()), 42))
 	var b []byte
 	dates := make([]string, days)

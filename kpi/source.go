@@ -4,8 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/csv"
+	"errors"
 	"io"
-	"os"
 	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
@@ -140,26 +140,53 @@ func guessDelimiter(text []byte) rune {
 
 // csvSource reads a delimited text file.
 type csvSource struct {
-	r *csv.Reader
-	f io.Closer
+	r   *csv.Reader
+	f   io.Closer
+	lim *recordLimiter
 }
 
-func newCSVSource(f *os.File, ff fileFormat) *csvSource {
-	var rd io.Reader = bufio.NewReaderSize(f, 64<<10)
+// maxRecordBytes bounds one CSV record: a quote that is never closed would
+// otherwise make encoding/csv read the rest of the file into one field.
+const maxRecordBytes = 256 << 10
+
+// errRecordTooLong is returned for a record over maxRecordBytes.
+var errRecordTooLong = errors.New("kpi: csv record too long")
+
+// recordLimiter fails a read once more than maxRecordBytes were pulled in
+// for one record (csvSource.Next resets it). encoding/csv reads ahead through
+// a 4 KiB buffer, so the bound is approximate.
+type recordLimiter struct {
+	r io.Reader
+	n int
+}
+
+func (l *recordLimiter) Read(p []byte) (int, error) {
+	if l.n > maxRecordBytes {
+		return 0, errRecordTooLong
+	}
+	n, err := l.r.Read(p)
+	l.n += n
+	return n, err
+}
+
+func newCSVSource(in io.Reader, f io.Closer, ff fileFormat) *csvSource {
+	var rd io.Reader = bufio.NewReaderSize(in, 64<<10)
 	if ff.enc != nil {
 		rd = transform.NewReader(rd, ff.enc.NewDecoder())
 	} else {
 		rd = &bomSkipper{r: rd.(*bufio.Reader)}
 	}
-	r := csv.NewReader(rd)
+	lim := &recordLimiter{r: rd}
+	r := csv.NewReader(lim)
 	r.Comma = ff.delim
 	r.FieldsPerRecord = -1
 	r.LazyQuotes = true
 	r.ReuseRecord = true
-	return &csvSource{r: r, f: f}
+	return &csvSource{r: r, f: f, lim: lim}
 }
 
 func (s *csvSource) Next() ([]string, int, error) {
+	s.lim.n = 0
 	row, err := s.r.Read()
 	if err != nil {
 		return nil, 0, err

@@ -26,6 +26,7 @@ type spool struct {
 	runs    []runSpan
 	written int64
 	buf     []byte
+	hdr     [binary.MaxVarintLen64]byte
 
 	agents map[string]string // interned agent ids of decoded records
 }
@@ -38,6 +39,13 @@ func newSpool(dir string, runSize int) *spool {
 
 // next returns a zeroed slot for the next record; commit keeps it.
 func (s *spool) next() *Record {
+	if len(s.run) == cap(s.run) && cap(s.run) < s.runSize {
+		// Past the first 1024 records, grow to the full run at once
+		// rather than by doubling (records are large to copy).
+		run := make([]Record, len(s.run), s.runSize)
+		copy(run, s.run)
+		s.run = run
+	}
 	s.run = append(s.run, Record{})
 	return &s.run[len(s.run)-1]
 }
@@ -95,20 +103,22 @@ func (s *spool) spill() error {
 	order := s.sortRun()
 	for _, i := range order {
 		r := &s.run[i]
-		s.buf = s.buf[:0]
+		// The entry goes after room for its length prefix, which is then
+		// written just before it: one Write, no allocation.
+		const room = binary.MaxVarintLen64
+		s.buf = append(s.buf[:0], make([]byte, room)...)
 		s.buf = append(s.buf, r.Date...)
 		s.buf = binary.AppendUvarint(s.buf, uint64(len(r.Agent)))
 		s.buf = append(s.buf, r.Agent...)
 		s.buf = appendValue(s.buf, r)
-		var hdr [binary.MaxVarintLen64]byte
-		n := binary.PutUvarint(hdr[:], uint64(len(s.buf)))
-		if _, err := s.w.Write(hdr[:n]); err != nil {
+		body := len(s.buf) - room
+		n := binary.PutUvarint(s.hdr[:], uint64(body))
+		start := room - n
+		copy(s.buf[start:], s.hdr[:n])
+		if _, err := s.w.Write(s.buf[start:]); err != nil {
 			return err
 		}
-		if _, err := s.w.Write(s.buf); err != nil {
-			return err
-		}
-		s.written += int64(n + len(s.buf))
+		s.written += int64(n + body)
 	}
 	s.runs = append(s.runs, runSpan{off: start, n: s.written - start})
 	clear(s.run)
@@ -131,6 +141,7 @@ func (s *spool) finish(emit func(*Record) error) error {
 	if err := s.spill(); err != nil {
 		return err
 	}
+	s.run, s.order = nil, nil // every record is in the file now: free the run for the writes
 	if err := s.w.Flush(); err != nil {
 		return err
 	}

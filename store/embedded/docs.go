@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unsafe"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -73,7 +74,9 @@ func (s *Store) PutBatch(ctx context.Context, coll string, items []KV) error {
 			b.FillPercent = 0.9
 		}
 		for _, it := range sorted {
-			if err := b.Put([]byte(it.Key), it.Value); err != nil {
+			// bbolt copies the key before keeping it, so the string's bytes
+			// are lent without a copy (they are only read).
+			if err := b.Put(unsafe.Slice(unsafe.StringData(it.Key), len(it.Key)), it.Value); err != nil {
 				return fmt.Errorf("key %s: %w", it.Key, err)
 			}
 		}
