@@ -110,15 +110,36 @@ func (o *Outbox) platform(name string) Platform {
 	return o.platforms[name]
 }
 
-// Enqueue stores a message for delivery.
+// enqueuePatience is how long Enqueue keeps retrying a failing store.
+const enqueuePatience = 20 * time.Second
+
+// Enqueue stores a message for delivery, retrying a failing store for a while.
 func (o *Outbox) Enqueue(ctx context.Context, dest Destination, msg Message) error {
 	payload, err := json.Marshal(envelope{Dest: dest, Msg: msg})
 	if err != nil {
 		return err
 	}
 	key := o.paceKey(dest)
-	if _, err := o.q.Enqueue(ctx, store.OutboxItem{Dest: key, Payload: payload, Created: o.opts.Now(), DueAt: o.opts.Now()}); err != nil {
-		return fmt.Errorf("outbox: %w", err)
+	item := store.OutboxItem{Dest: key, Payload: payload, Created: o.opts.Now(), DueAt: o.opts.Now()}
+	// A store that is briefly away (Redis restarting) must not lose a reply:
+	// keep trying for a while before giving up.
+	wait := 50 * time.Millisecond
+	deadline := time.Now().Add(enqueuePatience)
+	for {
+		_, err := o.q.Enqueue(ctx, item)
+		if err == nil {
+			break
+		}
+		if time.Now().Add(wait).After(deadline) || ctx.Err() != nil {
+			return fmt.Errorf("outbox: %w", err)
+		}
+		o.log.Warn("outbox enqueue failed, retrying", "dest", key, "retry_in", wait.String(), "error", err)
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("outbox: %w", ctx.Err())
+		case <-time.After(wait):
+		}
+		wait = min(2*wait, 2*time.Second)
 	}
 	select {
 	case o.wake <- struct{}{}:
