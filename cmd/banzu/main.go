@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	_ "time/tzdata" // Asia/Shanghai even on images without /usr/share/zoneinfo
 )
 
 func main() {
