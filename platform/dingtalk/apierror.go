@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -95,6 +96,12 @@ func isAuthError(err error) bool {
 func (p *Platform) doHTTP(op string, req *http.Request) (*http.Response, []byte, error) {
 	resp, err := p.hc.Do(req)
 	if err != nil {
+		// A *url.Error quotes the whole URL, whose query may hold an
+		// access_token or a session webhook's credential: keep it out of logs.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = fmt.Errorf("%s %s: %w", ue.Op, req.URL.Host+req.URL.Path, ue.Err)
+		}
 		return nil, nil, &apiError{Op: op, Retry: true, Err: err}
 	}
 	defer resp.Body.Close()

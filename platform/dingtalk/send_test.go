@@ -449,3 +449,21 @@ func TestSessionWebhookOnForeignHostIgnored(t *testing.T) {
 		t.Fatalf("group sends = %d, want the OpenAPI fallback", n)
 	}
 }
+
+func TestTransportErrorsDoNotLeakCredentials(t *testing.T) {
+	p, err := New(testConfig("http://127.0.0.1:1"), nil, Options{Logger: quietLogger()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, _ := http.NewRequest("POST", "http://127.0.0.1:1/media/upload?access_token=SECRET123&type=file", nil)
+	_, _, err = p.doHTTP("media upload", req)
+	if err == nil {
+		t.Fatal("no error from a closed port")
+	}
+	if strings.Contains(err.Error(), "SECRET123") || strings.Contains(err.Error(), "access_token") {
+		t.Fatalf("error leaks the query: %v", err)
+	}
+	if !strings.Contains(err.Error(), "/media/upload") {
+		t.Fatalf("error lost the endpoint: %v", err)
+	}
+}
