@@ -97,7 +97,9 @@ func (s *Store) PutIfAbsent(ctx context.Context, coll, key string, value []byte)
 		return false, err
 	}
 	var written bool
-	err := s.db.Update(func(tx *bolt.Tx) error {
+	// Batch: concurrent claims (answers to a quiz question, job slots) share
+	// one commit; fn resets written because it may run again on its own.
+	err := s.db.Batch(func(tx *bolt.Tx) error {
 		written = false
 		b, err := collWrite(tx, coll)
 		if err != nil {

@@ -26,7 +26,9 @@ func (s *Store) FirstSeen(ctx context.Context, key string, ttl time.Duration) (b
 		return false, fmt.Errorf("embedded: first seen %s: ttl must be positive", key)
 	}
 	var first bool
-	err := s.db.Update(func(tx *bolt.Tx) error {
+	// Batch: concurrent calls (a burst of callbacks) share one commit; fn
+	// may run again on its own if the shared commit fails, so it resets first.
+	err := s.db.Batch(func(tx *bolt.Tx) error {
 		first = false
 		if key == "" {
 			return errors.New("empty key")

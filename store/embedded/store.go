@@ -92,6 +92,9 @@ func Open(path string) (*Store, error) {
 		_ = db.Close()
 		return nil, fmt.Errorf("embedded: initialise %s: %w", path, err)
 	}
+	// Batched writes (FirstSeen, PutIfAbsent) wait at most this long for
+	// company before committing; bbolt's default of 10 ms would slow a lone call.
+	db.MaxBatchDelay = 2 * time.Millisecond
 	s := &Store{db: db}
 	s.outbox = &outbox{db: db}
 	return s, nil
