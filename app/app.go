@@ -50,6 +50,9 @@ type App struct {
 	listeners []bot.Listener
 	closers   []func() error
 	obs       *observability
+
+	featuresMu sync.Mutex
+	features   map[string]any // feature name -> its state (see feature)
 }
 
 // New builds banzu from cfg. The caller must Close it.

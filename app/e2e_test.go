@@ -156,8 +156,26 @@ func TestConsoleEndToEnd(t *testing.T) {
 	if len(chats.Chats) < 3 || chats.Chats[0].Name != "售前组" || chats.Chats[1].Name != "售后组" {
 		t.Fatalf("chats: %+v", chats.Chats)
 	}
-	if !strings.HasPrefix(chats.Chats[len(chats.Chats)-1].ChatID, "inbox:") {
-		t.Errorf("the manager's inbox should be listed last: %+v", chats.Chats)
+	// The group chats, then a private chat for every member (agents too).
+	inboxes := map[string]bool{}
+	for i, c := range chats.Chats {
+		if id, ok := strings.CutPrefix(c.ChatID, "inbox:"); ok {
+			inboxes[id] = true
+		} else if i > 0 && strings.HasPrefix(chats.Chats[i-1].ChatID, "inbox:") {
+			t.Errorf("group chat %s listed after an inbox: %+v", c.ChatID, chats.Chats)
+		}
+	}
+	for _, id := range []string{"xiaowang", "chen", "zhao", "xiaozhou"} {
+		if !inboxes[id] {
+			t.Errorf("no inbox for %s: %+v", id, chats.Chats)
+		}
+	}
+	// An agent talks to banzu privately; the answer comes back there.
+	if got := r.ask("inbox:xiaowang", "xiaowang", "/whoami"); !strings.Contains(got, "小王") {
+		t.Errorf("/whoami in the agent's inbox: %q", got)
+	}
+	if code, _ := r.post("inbox:xiaowang", "xiaoli", "/whoami"); code != http.StatusForbidden {
+		t.Errorf("posting into someone else's inbox: %d", code)
 	}
 
 	agentHelp := r.ask("presale", "xiaowang", "/help")

@@ -4,24 +4,26 @@ import (
 	"context"
 
 	"github.com/banzu-bot/banzu/bot"
+	"github.com/banzu-bot/banzu/config"
 	"github.com/banzu-bot/banzu/demo"
 	"github.com/banzu-bot/banzu/handlers"
 	"github.com/banzu-bot/banzu/jobs"
 	"github.com/banzu-bot/banzu/knowledge"
+	"github.com/banzu-bot/banzu/reports"
 )
 
 // Knowledge crowdsourcing: /submit, /ask, /kb, review, re-verification and
-// the weekly jobs (see package knowledge). The service keeps nothing but a
-// search cache checked against the store, so commands and jobs may each have
-// their own.
+// the weekly jobs (see package knowledge). The service keeps a search cache
+// (checked against the store), so the App builds it once and commands, jobs
+// and the report share it.
 func init() {
 	register(Feature{
 		Name: "knowledge",
 		Commands: func(a *App) []*bot.Command {
-			return newKnowledge(a).Commands()
+			return a.knowledge().Commands()
 		},
 		Jobs: func(a *App) []*jobs.Job {
-			return newKnowledge(a).Jobs(a.Bot)
+			return a.knowledge().Jobs(a.Bot)
 		},
 		Seeders: func(a *App) []demo.Seeder {
 			return []demo.Seeder{{Name: "knowledge", Seed: func(ctx context.Context, b *bot.Bot) error {
@@ -37,10 +39,41 @@ func init() {
 	})
 }
 
-// knowledgeSettings are the knowledge rules; the defaults until the config
-// has a knowledge section.
-func knowledgeSettings(*App) knowledge.Settings { return knowledge.DefaultSettings() }
+// knowledgeSettings are the knowledge rules from the config.
+func knowledgeSettings(a *App) knowledge.Settings { return KnowledgeSettings(a.Cfg.Knowledge) }
 
-func newKnowledge(a *App) *handlers.Knowledge {
-	return &handlers.Knowledge{Svc: knowledge.New(a.Store, knowledgeSettings(a), a.Now)}
+// KnowledgeSettings turns the config's knowledge section into the knowledge
+// base's rules.
+func KnowledgeSettings(c config.Knowledge) knowledge.Settings {
+	return knowledge.Settings{
+		VerifyDays:      c.VerifyDays,
+		DueSoonDays:     c.DueSoonDays,
+		MaxQuestion:     c.MaxQuestion,
+		MaxAnswer:       c.MaxAnswer,
+		MaxSimilar:      c.MaxSimilar,
+		MaxTags:         c.MaxTags,
+		MaxTag:          c.MaxTag,
+		MaxReason:       c.MaxReason,
+		MaxPending:      c.MaxPending,
+		TopUnanswered:   c.TopUnanswered,
+		UnansweredDays:  c.UnansweredDays,
+		HintMin:         c.HintMin,
+		AskMergeMin:     c.AskMergeMin,
+		AnswerLinkMin:   c.AnswerLinkMin,
+		ApprovePoints:   int64(c.Points.Approve),
+		VerifyPoints:    int64(c.Points.Verify),
+		QuizDraftPoints: int64(c.Points.QuizDraft),
+	}
+}
+
+// knowledge is the App's knowledge handler, built once.
+func (a *App) knowledge() *handlers.Knowledge {
+	return a.feature("knowledge", func() any {
+		return &handlers.Knowledge{Svc: knowledge.New(a.Store, knowledgeSettings(a), a.Now)}
+	}).(*handlers.Knowledge)
+}
+
+// KnowledgeStats provides the workbook's 知识众筹 sheet (for ReportBuilder).
+func (a *App) KnowledgeStats() reports.KnowledgeStats {
+	return handlers.KnowledgeStats{Svc: a.knowledge().Svc}
 }

@@ -30,7 +30,8 @@ func init() {
 	})
 }
 
-// kpi is the KPI feature's handler, built from config.
+// kpi is the KPI feature's handler, built from config. It holds nothing but
+// the store and the config, so each caller may build its own.
 func (a *App) kpi() *handlers.KPI {
 	return &handlers.KPI{
 		Repo:    kpi.NewRepo(a.Store),

@@ -22,15 +22,17 @@ func (a *App) report() *handlers.Report {
 }
 
 // ReportBuilder builds workbooks from this app's store and config (the CLI's
-// `banzu report` uses it too). The lesson, knowledge and award sheets stay
-// "暂无数据" until those features provide reports.LessonStats,
-// reports.KnowledgeStats and reports.AwardStats here.
+// `banzu report` uses it too). The lesson, knowledge and recognition features
+// provide the 微课堂, 知识众筹 and 荣誉勋章 sheets (and with them the learning
+// and team dimensions of 三维绩效).
 func (a *App) ReportBuilder() *reports.Builder {
 	return &reports.Builder{
 		KPI:         kpi.NewRepo(a.Store),
 		Points:      a.Store,
 		Targets:     a.Cfg.Targets,
 		StarWeights: a.Cfg.KPI.StarWeights,
+		Lessons:     a.LessonStats(),
+		Knowledge:   a.KnowledgeStats(),
 		Awards:      a.AwardStats(),
 		Weights:     a.EvalWeights(),
 		Now:         a.Now,

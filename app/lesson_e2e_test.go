@@ -294,8 +294,31 @@ func TestLessonEndToEnd(t *testing.T) {
 	r.advance(61 * time.Second)
 	r.waitBot(chat, mark, fmt.Sprintf("第 4/%d 题", n))
 	r.clock.Add(3 * time.Second)
+	// Chatter that does not @-mention banzu is no answer, even the right one
+	// while a fill-in question is open; the console strips the mention from
+	// what is, so banzu reads "７２".
+	if code, _ := r.post(chat, "aqiang", "72"); code != http.StatusOK {
+		t.Fatal(code)
+	}
 	r.ask(chat, "xiaowang", "@班组助手 ７２")
 	r.ask(chat, "xiaoli", "@班组助手 48")
+	s, err := r.app.Lessons().Repo.Active(context.Background(), chat)
+	if err != nil || s == nil {
+		t.Fatalf("active lesson: %v %v", s, err)
+	}
+	answers, err := r.app.Lessons().Repo.Answers(context.Background(), s.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var q4 []string
+	for _, a := range answers {
+		if a.Q == 3 {
+			q4 = append(q4, a.Member+"="+a.Resp.Text)
+		}
+	}
+	if strings.Join(q4, ",") != "xiaoli=48,xiaowang=７２" {
+		t.Errorf("answers to the fill-in question: %v", q4)
+	}
 
 	// The review questions nobody answers, then the results by minute 15.
 	mark = r.lastID(chat)
@@ -410,5 +433,63 @@ func TestLessonSurvivesRestart(t *testing.T) {
 	}
 	if end := clock.Now().Sub(lessonStartTime()); end > 15*time.Minute {
 		t.Errorf("lesson ended at +%v", end)
+	}
+}
+
+// An agent reviews the wrong-answer book in their own console inbox: the
+// questions come there, and a plain typed answer counts (a single chat is
+// always addressed to banzu).
+func TestLessonReviewInAgentInbox(t *testing.T) {
+	clock := &lessonClock{t: lessonStartTime()}
+	r := startLessonApp(t, demoConfig(t), clock)
+	ctx := context.Background()
+	repo := r.app.Lessons().Repo
+	bank, err := repo.Bank(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Only a fill-in question in 小王's book, so it is what the review asks:
+	// the demo's misses are answered right until they leave the book.
+	later := clock.Now().AddDate(1, 0, 0)
+	for i := 0; i < 10; i++ {
+		book, err := repo.Wrong(ctx, "xiaowang")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range book {
+			if _, _, err := repo.Hit(ctx, "xiaowang", w.QID, later); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if book, _ := repo.Wrong(ctx, "xiaowang"); len(book) != 0 {
+		t.Fatalf("book not emptied: %+v", book)
+	}
+	var fill *lesson.Question
+	var les *lesson.Lesson
+	for _, l := range bank.Lessons {
+		for i := range l.Questions {
+			if l.Questions[i].Type == lesson.Fill && fill == nil {
+				fill, les = &l.Questions[i], l
+			}
+		}
+	}
+	if err := repo.Miss(ctx, "xiaowang", fill, les, "", clock.Now().AddDate(0, 0, -3)); err != nil {
+		t.Fatal(err)
+	}
+
+	const inbox = "inbox:xiaowang"
+	mark := r.lastID(inbox)
+	r.ask(inbox, "xiaowang", "/复习")
+	if got := r.waitBot(inbox, mark, "填空").body(); !strings.Contains(got, fill.Text) {
+		t.Errorf("review question in the inbox: %q", got)
+	}
+	if got := r.ask(inbox, "xiaowang", fill.Answer[0]); !strings.Contains(got, "回答正确") {
+		t.Errorf("plain answer in the inbox: %q", got)
+	}
+	for _, m := range r.messages("presale", 0) {
+		if strings.Contains(m.body(), "错题复习") {
+			t.Errorf("the review went to the group: %q", m.body())
+		}
 	}
 }

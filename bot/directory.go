@@ -217,6 +217,24 @@ func (d *Directory) RoleOf(m *Member) Role {
 	return m.Role
 }
 
+// Supervisors lists the members of a team whose current role (after /role
+// changes) is supervisor, in roster order; nil for an unknown team.
+func (d *Directory) Supervisors(teamID string) []*Member {
+	t := d.Team(teamID)
+	if t == nil {
+		return nil
+	}
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	var out []*Member
+	for _, m := range t.Members {
+		if m.Role == RoleSupervisor {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
 // SetRole changes a member's role and stores it so it survives restarts.
 func (d *Directory) SetRole(ctx context.Context, memberID string, r Role) error {
 	m := d.Member(memberID)

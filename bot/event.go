@@ -21,6 +21,7 @@ type Event struct {
 	SenderName string    // display name as the platform gave it, may be empty
 	Text       string    // message text, mention stripped, trimmed
 	Mentions   []string  // platform user ids @-mentioned besides the bot
+	Mentioned  bool      // addressed to the bot: it was @-mentioned, or a single chat
 	MessageID  string    // platform message id, the de-duplication key
 	Time       time.Time // when the platform says it was sent (or received)
 	// Reply is the platform's handle for answering this very message

@@ -18,6 +18,8 @@ type Config struct {
 	Targets   Targets           `yaml:"targets"`
 	KPI       KPI               `yaml:"kpi"`
 	Awards    Awards            `yaml:"awards"`
+	Lesson    Lesson            `yaml:"lesson"`
+	Knowledge Knowledge         `yaml:"knowledge"`
 	Schedules map[string]string `yaml:"schedules"` // job name -> cron spec, all teams
 	Teams     []Team            `yaml:"teams"`
 }

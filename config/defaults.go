@@ -23,6 +23,8 @@ func Default() *Config {
 		},
 		KPI:       KPI{StarWeights: DefaultStarWeights(), AlertYellow: 0.5, AlertRed: 1.0},
 		Awards:    DefaultAwards(),
+		Lesson:    DefaultLesson(),
+		Knowledge: DefaultKnowledge(),
 		Schedules: map[string]string{},
 	}
 }

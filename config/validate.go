@@ -82,6 +82,12 @@ func (c *Config) Validate() error {
 	if err := c.Awards.ValidateAwards(); err != nil {
 		errs = append(errs, err)
 	}
+	if err := c.Lesson.ValidateLesson(); err != nil {
+		errs = append(errs, err)
+	}
+	if err := c.Knowledge.ValidateKnowledge(); err != nil {
+		errs = append(errs, err)
+	}
 	c.validateTeams(bad)
 	return errors.Join(errs...)
 }

@@ -74,19 +74,16 @@ func kbRestAfter(req *bot.Request) string {
 
 // kbSupervisors are the team's supervisors (its managers when it has none).
 func kbSupervisors(b *bot.Bot, t *bot.Team) []*bot.Member {
-	var sups, managers []*bot.Member
+	if sups := b.Directory.Supervisors(t.ID); len(sups) > 0 {
+		return sups
+	}
+	var managers []*bot.Member
 	for _, m := range t.Members {
-		switch r := b.Directory.RoleOf(m); {
-		case r == bot.RoleSupervisor:
-			sups = append(sups, m)
-		case r >= bot.RoleManager:
+		if b.Directory.RoleOf(m) >= bot.RoleManager {
 			managers = append(managers, m)
 		}
 	}
-	if len(sups) == 0 {
-		return managers
-	}
-	return sups
+	return managers
 }
 
 // kbMention is "@name …" for markdown and the platform user ids for Mentions.

@@ -124,10 +124,8 @@ func alertText(team string, a kpi.Alert) string {
 // supervisors lists the member ids of a team's supervisors.
 func supervisors(b *bot.Bot, t *bot.Team) []string {
 	var ids []string
-	for _, m := range t.Members {
-		if b.Directory.RoleOf(m) == bot.RoleSupervisor {
-			ids = append(ids, m.ID)
-		}
+	for _, m := range b.Directory.Supervisors(t.ID) {
+		ids = append(ids, m.ID)
 	}
 	return ids
 }

@@ -363,10 +363,14 @@ func (l *Lessons) finish(ctx context.Context, bank *lesson.Bank, s *lesson.Sessi
 	res := lesson.Tally(answers, asked, l.Opts.Scoring)
 	team := l.Bot.Directory.Team(s.TeamID)
 	sum := lesson.Summary{SessionID: s.ID, Kind: s.Kind, TeamID: s.TeamID, LessonID: s.LessonID, Topic: s.Topic,
-		Start: s.Start, Asked: asked, Stopped: stopped, Scores: map[string]int{}, Correct: map[string]int{}}
+		Start: s.Start, Asked: asked, Stopped: stopped, Scores: map[string]int{}, Correct: map[string]int{}, Answered: map[string]int{}}
+	for _, q := range s.Questions {
+		sum.QIDs = append(sum.QIDs, q.QID)
+	}
 	for _, m := range res.Members {
 		sum.Scores[m.Member] = m.Score
 		sum.Correct[m.Member] = m.Correct
+		sum.Answered[m.Member] = m.Answered
 	}
 	dest := sessionDest(s)
 	if stopped {

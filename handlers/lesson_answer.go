@@ -11,8 +11,10 @@ import (
 	"github.com/banzu-bot/banzu/lesson"
 )
 
-// Fallback takes quiz answers that are not commands: "@班组助手 A", a
-// fill-in text, or a tap on a question card.
+// Fallback takes quiz answers that are not commands: a tap on a question
+// card, or text addressed to the bot ("@班组助手 A", a fill-in answer in a
+// single chat). Group chatter that does not @-mention the bot is never an
+// answer, even while a question is open.
 func (l *Lessons) Fallback() bot.Fallback {
 	return func(ctx context.Context, req *bot.Request) (bool, error) {
 		if act := req.Event.Action; act != nil {
@@ -22,6 +24,9 @@ func (l *Lessons) Fallback() bot.Fallback {
 			case strings.HasPrefix(act.CardID, "p:"):
 				return true, l.tapPersonal(ctx, req, act)
 			}
+			return false, nil
+		}
+		if !req.Event.Mentioned && req.Event.ChatType != bot.ChatSingle {
 			return false, nil
 		}
 		return l.answerText(ctx, req, req.Event.Text, false)

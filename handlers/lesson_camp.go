@@ -16,14 +16,12 @@ func campDest(c *lesson.Camp) bot.Destination {
 
 // supervisorsOf lists the platform user ids of the team's supervisors.
 func supervisorsOf(dir *bot.Directory, t *bot.Team, platform string) []string {
-	var out []string
 	if t == nil {
 		return nil
 	}
-	for _, m := range t.Members {
-		if dir.RoleOf(m) == bot.RoleSupervisor {
-			out = append(out, platformUserID(m, platform))
-		}
+	var out []string
+	for _, m := range dir.Supervisors(t.ID) {
+		out = append(out, platformUserID(m, platform))
 	}
 	return out
 }

@@ -146,8 +146,10 @@ type Summary struct {
 	Start     time.Time      `json:"start"`
 	Asked     int            `json:"asked"`
 	Stopped   bool           `json:"stopped,omitempty"`
-	Scores    map[string]int `json:"scores,omitempty"`  // member -> points
-	Correct   map[string]int `json:"correct,omitempty"` // member -> right answers
+	QIDs      []string       `json:"qids,omitempty"`     // questions in session order
+	Scores    map[string]int `json:"scores,omitempty"`   // member -> points
+	Correct   map[string]int `json:"correct,omitempty"`  // member -> right answers
+	Answered  map[string]int `json:"answered,omitempty"` // member -> answers given
 }
 
 func historyKey(team string, start time.Time, id string) string {

@@ -65,21 +65,22 @@ type Chat struct {
 	Members []ChatMember `json:"members"`
 }
 
-// Chats lists the team group chats, then one inbox per supervisor, manager
-// or admin (the people banzu writes to directly).
+// Chats lists the team group chats, then one private chat ("inbox") per
+// member, in roster order: banzu writes to supervisors and managers there,
+// and anyone may talk to banzu one to one (a wrong-answer review, the new-hire
+// camp). An inbox belongs to the member's first team.
 func (s *Server) Chats() []Chat {
-	var out []Chat
+	var out, inboxes []Chat
 	seen := map[string]bool{}
-	var inboxes []Chat
 	for _, t := range s.dir.Teams() {
-		c := Chat{ChatID: t.ID, TeamID: t.ID, Name: t.Name, Type: "group"}
+		c := Chat{ChatID: t.ID, TeamID: t.ID, Name: t.Name, Type: string(bot.ChatGroup)}
 		for _, m := range t.Members {
-			r := s.dir.RoleOf(m)
-			c.Members = append(c.Members, ChatMember{UserID: m.ID, Name: m.Name, Role: r.String()})
-			if r >= bot.RoleSupervisor && !seen[m.ID] {
+			cm := ChatMember{UserID: m.ID, Name: m.Name, Role: s.dir.RoleOf(m).String()}
+			c.Members = append(c.Members, cm)
+			if !seen[m.ID] {
 				seen[m.ID] = true
-				inboxes = append(inboxes, Chat{ChatID: InboxPrefix + m.ID, TeamID: t.ID, Name: m.Name + " 的私聊", Type: "single",
-					Members: []ChatMember{{UserID: m.ID, Name: m.Name, Role: r.String()}}})
+				inboxes = append(inboxes, Chat{ChatID: InboxPrefix + m.ID, TeamID: t.ID, Name: m.Name + " 的私聊",
+					Type: string(bot.ChatSingle), Members: []ChatMember{cm}})
 			}
 		}
 		out = append(out, c)
@@ -172,8 +173,10 @@ func (s *Server) post(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusInternalServerError, "保存消息失败")
 		return
 	}
+	stripped, mentioned := stripMention(text)
 	ev := bot.Event{Platform: Name, ChatID: chat.ChatID, ChatType: bot.ChatType(chat.Type), SenderID: from.UserID,
-		SenderName: from.Name, Text: stripMention(text), MessageID: "console-" + strconv.FormatInt(e.ID, 10), Time: e.At}
+		SenderName: from.Name, Text: stripped, MessageID: "console-" + strconv.FormatInt(e.ID, 10), Time: e.At,
+		Mentioned: mentioned || chat.Type == string(bot.ChatSingle)}
 	if body.CardID != "" {
 		ev.Action = &bot.CardAction{CardID: body.CardID, OptionID: body.Options}
 	}
@@ -185,14 +188,21 @@ func (s *Server) post(w http.ResponseWriter, r *http.Request) {
 }
 
 // stripMention removes a leading "@班组助手" or "@bot" the way platforms strip
-// the robot's mention.
-func stripMention(text string) string {
-	for _, m := range []string{"@班组助手", "@bot", "＠班组助手"} {
-		if strings.HasPrefix(text, m) {
-			return strings.TrimSpace(strings.TrimPrefix(text, m))
+// the robot's mention, and reports whether there was one. "@bot" must end
+// there ("@bottle" is not the bot).
+func stripMention(text string) (string, bool) {
+	for _, m := range []string{"@班组助手", "＠班组助手", "@bot", "＠bot"} {
+		rest, ok := strings.CutPrefix(text, m)
+		if !ok || strings.HasSuffix(m, "bot") && rest != "" && isWordByte(rest[0]) {
+			continue
 		}
+		return strings.TrimSpace(rest), true
 	}
-	return text
+	return text, false
+}
+
+func isWordByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_'
 }
 
 func (s *Server) file(w http.ResponseWriter, r *http.Request) {

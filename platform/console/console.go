@@ -1,6 +1,7 @@
 // Package console is the local web chat: a page at / showing each team's group
-// chat and each manager's inbox, and a JSON API that tests and scripts use.
-// It is banzu's default platform when no chat platform is configured.
+// chat and each member's private chat (inbox), and a JSON API that tests and
+// scripts use. It is banzu's default platform when no chat platform is
+// configured.
 package console
 
 import (

@@ -138,6 +138,7 @@ func toEvent(in inbound, now time.Time) (bot.Event, bool, error) {
 		SenderName: in.SenderNick,
 		Text:       strings.TrimSpace(text),
 		Mentions:   mentions(in),
+		Mentioned:  true, // DingTalk delivers only @ messages from groups, and all of single chats
 		MessageID:  in.MsgID,
 		Time:       t,
 		Reply: map[string]string{

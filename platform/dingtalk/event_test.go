@@ -33,6 +33,7 @@ func TestParseMessageGroupText(t *testing.T) {
 		SenderName: "小王",
 		Text:       "今日 KPI",
 		Mentions:   []string{"staff-2"},
+		Mentioned:  true,
 		MessageID:  "msgABC123",
 		Time:       time.UnixMilli(1772443200000),
 		Reply: map[string]string{
@@ -57,7 +58,7 @@ func TestParseMessageVariants(t *testing.T) {
 	}{
 		{"single chat", func(m map[string]any) { m["conversationType"] = "1"; delete(m, "atUsers") }, true, false,
 			func(t *testing.T, ev bot.Event) {
-				if ev.ChatType != bot.ChatSingle || ev.Mentions != nil {
+				if ev.ChatType != bot.ChatSingle || ev.Mentions != nil || !ev.Mentioned {
 					t.Fatalf("event %+v", ev)
 				}
 			}},
