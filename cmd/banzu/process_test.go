@@ -124,6 +124,13 @@ type consoleMsg struct {
 	From     string `json:"from"`
 	Text     string `json:"text"`
 	Markdown string `json:"markdown"`
+	Card     *struct {
+		Title   string `json:"title"`
+		Options []struct {
+			ID    string `json:"id"`
+			Label string `json:"label"`
+		} `json:"options"`
+	} `json:"card"`
 }
 
 func (p *proc) say(chat, user, text string) {
@@ -161,6 +168,13 @@ func (p *proc) countBot(chat, s string) int {
 		}
 	}
 	return n
+}
+
+// dump logs a chat's messages (for a failing test).
+func (p *proc) dump(chat string) {
+	for _, m := range p.messages(chat) {
+		p.t.Logf("%s: %s%s", m.From, m.Markdown, m.Text)
+	}
 }
 
 // waitFor polls cond until it holds or the timeout passes.
@@ -203,6 +217,36 @@ func TestTwoReplicasOnOneRedis(t *testing.T) {
 	if n := a.countBot("presale", "大家好，我是"); n != 1 {
 		t.Errorf("the demo welcome was posted %d times by two replicas", n)
 	}
+
+	// A lesson started through replica a takes an answer that arrives at b.
+	// Commands run concurrently, so each step waits for the one before.
+	a.say("presale", "chen", "/lesson start 运费险")
+	waitFor(t, 10*time.Second, "the knowledge point", func() bool { return a.countBot("presale", "每日微课堂 · 运费险") == 1 })
+	a.say("presale", "chen", "/lesson skip") // to the case
+	waitFor(t, 10*time.Second, "the case", func() bool { return a.countBot("presale", "**讨论**") == 1 })
+	a.say("presale", "chen", "/lesson skip") // to the quiz
+	var option string
+	waitFor(t, 15*time.Second, "the first quiz question", func() bool {
+		for _, m := range a.messages("presale") {
+			if m.Card != nil && strings.Contains(m.Card.Title, "第 1/") && len(m.Card.Options) > 0 {
+				option = m.Card.Options[0].ID
+				return true
+			}
+		}
+		return false
+	})
+	b.say("presale", "xiaowang", "/a "+option)
+	waitFor(t, 10*time.Second, "the answer acknowledged", func() bool { return a.countBot("presale", "已收到 小王 的答案（第 1 题）") == 1 })
+	a.say("presale", "chen", "/lesson skip") // close question 1
+	waitFor(t, 10*time.Second, "question 1 closed with b's answer counted", func() bool {
+		for _, m := range a.messages("presale") {
+			if text := m.Markdown + m.Text; strings.Contains(text, "第 1 题结束") {
+				return strings.Contains(text, "/1 人")
+			}
+		}
+		return false
+	})
+	a.say("presale", "chen", "/lesson stop")
 
 	// Wait for the next minute's slot to pass, then a little for delivery.
 	next := time.Now().Truncate(time.Minute).Add(time.Minute)
