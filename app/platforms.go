@@ -36,7 +36,11 @@ func dingtalkEnabled(cfg *config.Config) bool { return cfg.DingTalk.ClientID != 
 func platformChecks(cfg *config.Config) []string {
 	var out []string
 	if wecomEnabled(cfg) {
-		out = append(out, "企业微信：已配置")
+		mode := "回调"
+		if wecom.ModeOf(cfg.WeCom) == wecom.ModeLongConn {
+			mode = "长连接"
+		}
+		out = append(out, "企业微信：已配置（智能机器人"+mode+"模式）")
 		out = append(out, wecom.Check(cfg.WeCom, cfg.Teams)...)
 	} else {
 		out = append(out, "企业微信：未配置（wecom.*）")
@@ -61,7 +65,11 @@ func dingtalkMode(cfg *config.Config) string {
 // outbox, their callbacks to the HTTP routes, their listeners to Start.
 func (a *App) installPlatforms() error {
 	if wecomEnabled(a.Cfg) {
-		opts := wecom.Options{Logger: a.Log, Now: a.now, Handle: a.receive}
+		// The store coordinates replicas in long-connection mode: one of them
+		// holds the connection (a lease), and it follows the outbox's sender
+		// so that replies go out on the connection that received the
+		// message (see wecom.Platform.Listen).
+		opts := wecom.Options{Logger: a.Log, Now: a.now, Handle: a.receive, Store: a.Store}
 		if rs, ok := a.Store.(*redisstore.Store); ok {
 			opts.Redis = rs.Client() // replicas share one access token
 		}
@@ -76,7 +84,13 @@ func (a *App) installPlatforms() error {
 		a.Mux.Handle("GET "+p.CallbackPath(), p.Handler())  // URL verification
 		a.Mux.Handle("POST "+p.CallbackPath(), p.Handler()) // messages and events
 		a.closers = append(a.closers, p.Close)
-		a.Log.Info("wecom enabled", "callback_path", p.CallbackPath())
+		a.obs.reconnects = append(a.obs.reconnects, func() (string, int64) { return "wecom", p.Reconnects() })
+		if p.Mode() == wecom.ModeLongConn {
+			a.listeners = append(a.listeners, p)
+			a.Log.Info("wecom enabled", "mode", p.Mode(), "bot_id", a.Cfg.WeCom.AIBot.BotID)
+		} else {
+			a.Log.Info("wecom enabled", "mode", p.Mode(), "callback_path", p.CallbackPath())
+		}
 	}
 	if dingtalkEnabled(a.Cfg) {
 		p, err := dingtalk.New(a.Cfg.DingTalk, a.Cfg.Teams, dingtalk.Options{

@@ -30,9 +30,15 @@ func TestCheck(t *testing.T) {
 	if got := Check(bad, nil); len(got) != 1 || !strings.Contains(got[0], "Base64") {
 		t.Errorf("bad key: %v", got)
 	}
-	long := config.WeCom{AIBot: config.WeComAIBot{Mode: "longconn"}, CorpID: "c", CorpSecret: "s", AgentID: 1}
-	if got := Check(long, nil); len(got) != 0 {
+	long := config.WeCom{AIBot: config.WeComAIBot{BotID: "b", Secret: "s"}, CorpID: "c", CorpSecret: "s", AgentID: 1}
+	if got := Check(long, []config.Team{{ID: "t1", WeCom: config.TeamWeCom{ChatID: "wrk1"}}}); len(got) != 0 {
 		t.Errorf("long-connection mode asked for callback settings: %v", got)
+	}
+	long.AIBot = config.WeComAIBot{Mode: "longconn"}
+	got = Check(long, []config.Team{{ID: "t3"}})
+	if joined := strings.Join(got, "\n"); len(got) != 3 || !strings.Contains(joined, "wecom.aibot.bot_id") ||
+		!strings.Contains(joined, "wecom.aibot.secret") || !strings.Contains(joined, "t3 未配置 wecom.chat_id") {
+		t.Errorf("long-connection mode without bot_id and secret:\n%s", joined)
 	}
 }
 

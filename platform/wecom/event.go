@@ -84,9 +84,10 @@ var ErrMissingMsgID = errors.New("wecom: message has no msgid")
 // messages give their text items joined by newlines; a quote only adds the
 // quoted message, which is ignored: the new text is what the user asks. The
 // leading "@RobotName " mention is stripped. template_card_event clicks give
-// Action{CardID: task_id, OptionID: ...}: the clicked button's key for
-// button_interaction cards, the chosen option ids for vote and multiple-choice
-// cards. De-duplication is the core's job (store.FirstSeen on MessageID):
+// Action{CardID: CardIDFromTask(task_id), OptionID: ...}: the clicked
+// button's key for button_interaction cards, the chosen option ids for vote
+// and multiple-choice cards (then SubmitOptionID when the card was made with
+// a submit option, see templateCard). De-duplication is the core's job (store.FirstSeen on MessageID):
 // a redelivered msgid is decoded again, with the same MessageID.
 func DecodeEvent(body []byte, received time.Time) (ev bot.Event, ok bool, err error) {
 	var m robotMessage
@@ -103,6 +104,9 @@ func DecodeEvent(body []byte, received time.Time) (ev bot.Event, ok bool, err er
 		SenderID:  m.From.UserID,
 		MessageID: m.MsgID,
 		Time:      received,
+		// The robot only receives what is addressed to it: messages that @
+		// it in a group, single chats, clicks on its own cards.
+		Mentioned: true,
 	}
 	if m.ChatType == "group" || (m.ChatType == "" && m.ChatID != "") {
 		ev.ChatType = bot.ChatGroup
@@ -121,6 +125,9 @@ func DecodeEvent(body []byte, received time.Time) (ev bot.Event, ok bool, err er
 		}
 	}
 
+	if m.MsgType == "" && m.Event != nil {
+		m.MsgType = "event" // the long connection's event bodies may omit it
+	}
 	switch m.MsgType {
 	case "text":
 		if m.Text != nil {
@@ -155,10 +162,13 @@ func DecodeEvent(body []byte, received time.Time) (ev bot.Event, ok bool, err er
 
 // cardAction turns a template_card_event into the clicked option(s).
 func cardAction(e *templateCardEvent) *bot.CardAction {
-	a := &bot.CardAction{CardID: e.TaskID}
+	a := &bot.CardAction{CardID: CardIDFromTask(e.TaskID)}
 	if e.CardType != "button_interaction" {
 		for _, it := range e.SelectedItems.SelectedItem {
 			a.OptionID = append(a.OptionID, it.OptionIDs.OptionID...)
+		}
+		if len(a.OptionID) > 0 && e.EventKey == submitKeyOption {
+			a.OptionID = append(a.OptionID, SubmitOptionID)
 		}
 	}
 	if len(a.OptionID) == 0 && e.EventKey != "" {

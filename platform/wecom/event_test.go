@@ -78,6 +78,7 @@ func TestDecodeEvent(t *testing.T) {
 			if !ok {
 				return
 			}
+			tc.want.Mentioned = true // the robot only receives what is addressed to it
 			if !reflect.DeepEqual(ev, tc.want) {
 				t.Errorf("got  %+v\nwant %+v", ev, tc.want)
 			}

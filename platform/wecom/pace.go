@@ -11,6 +11,8 @@ import (
 //
 //   - a user: "wecom:app:AGENT:USER", 30 a minute (WeCom drops app messages
 //     beyond 30 a minute to one member);
+//   - long-connection mode, a chat: "wecom:aibot:CHAT", 30 a minute
+//     (replies and pushes in one queue, so a chat keeps its order);
 //   - a reply with a response_url: "wecom:reply:CHAT", 60 a minute; each
 //     response_url is its own one-shot channel, the limit only guards the
 //     webhook fallback (which answers 45009, retried, when overrun);
@@ -20,6 +22,8 @@ func (p *Platform) PaceKey(dest bot.Destination) (key string, limit int, per tim
 	switch {
 	case dest.UserID != "":
 		return "wecom:app:" + strconv.Itoa(p.cfg.AgentID) + ":" + p.wecomUserID(dest.UserID), 30, time.Minute
+	case p.mode == ModeLongConn && p.chatFor(dest) != "":
+		return "wecom:aibot:" + p.chatFor(dest), chatPerMinute, time.Minute
 	case dest.Reply[ReplyURLKey] != "":
 		return "wecom:reply:" + dest.ChatID, 60, time.Minute
 	}

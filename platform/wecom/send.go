@@ -11,6 +11,9 @@ import (
 //
 //  1. dest.UserID set: a direct message through the self-built app
 //     (message/send), whatever the other fields say.
+//
+// In long-connection mode everything else goes over the connection (see
+// sendLongConn). In callback mode:
 //  2. dest.Reply holds a response_url younger than an hour and not used yet,
 //     and the message has no file (a response_url takes markdown only) and no
 //     mentions (unless the group has no webhook): the markdown goes to the
@@ -27,6 +30,9 @@ func (p *Platform) Send(ctx context.Context, dest bot.Destination, msg bot.Messa
 	}
 	if dest.UserID != "" {
 		return p.sendDirect(ctx, dest.UserID, msg)
+	}
+	if p.mode == ModeLongConn {
+		return p.sendLongConn(ctx, dest, msg)
 	}
 	key := p.webhookKey(dest)
 	if msg.File == nil && (len(msg.Mentions) == 0 || key == "") {

@@ -1,11 +1,15 @@
-// Package wecom is banzu's WeCom (企业微信) adapter in intelligent-robot
-// callback (API) mode.
+// Package wecom is banzu's WeCom (企业微信) adapter.
 //
 // Three WeCom mechanisms work together:
 //
 //   - the intelligent robot (智能机器人) receives the messages that @ it in a
-//     group, encrypted, on an HTTP callback (Handler); each one carries a
-//     response_url usable once within an hour to answer it;
+//     group. In long-connection mode (ModeLongConn, the default when
+//     wecom.aibot.bot_id and secret are set; longconn*.go) one outgoing
+//     WebSocket carries them, the replies (aibot_respond_msg), scheduled
+//     posts (aibot_send_msg), files (chunked upload) and template cards; no
+//     public URL is needed. In callback mode they arrive encrypted on an HTTP
+//     callback (Handler), each with a response_url usable once within an
+//     hour to answer it;
 //   - each team's group robot (群机器人) webhook posts into the group
 //     (scheduled posts, files, and answers whose response_url is gone);
 //   - the self-built app (自建应用) sends direct messages and files to one user
@@ -25,14 +29,18 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math/rand/v2"
 	"net/http"
+	"os"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-redis/redis/v8"
 
 	"github.com/banzu-bot/banzu/bot"
 	"github.com/banzu-bot/banzu/config"
+	"github.com/banzu-bot/banzu/store"
 )
 
 // Defaults used when the configuration leaves a value empty.
@@ -65,6 +73,14 @@ type Options struct {
 	// EnqueueWait is how long a callback waits for room in a full queue before
 	// answering 503; 200 ms when zero.
 	EnqueueWait time.Duration
+	// Store, when set, coordinates replicas in long-connection mode: one
+	// process holds the connection through a lease in it (see Listen).
+	// Without it the process connects on its own.
+	Store store.Store
+	// Owner names this process in the lease; a random id when empty.
+	Owner string
+	// LongConn paces the long connection; DefaultLongConnTuning for zero fields.
+	LongConn LongConnTuning
 }
 
 // Platform is the WeCom adapter. It implements bot.Platform and bot.Pacer and
@@ -79,6 +95,9 @@ type Platform struct {
 	tokens  *tokenSource
 	replies *replyTracker
 	queue   *dispatcher
+	mode    string
+	lc      *longConn
+	sink    atomic.Pointer[func(bot.Event)]
 }
 
 // New builds the adapter and starts the goroutines that feed opts.Handle; stop
@@ -118,7 +137,18 @@ func New(cfg config.WeCom, teams []config.Team, opts Options) (*Platform, error)
 		hc:      opts.HTTPClient,
 		now:     opts.Now,
 		replies: newReplyTracker(),
+		mode:    ModeOf(cfg),
 	}
+	owner := opts.Owner
+	if owner == "" {
+		host, _ := os.Hostname()
+		owner = fmt.Sprintf("%s-%d-%d", host, os.Getpid(), rand.Int64())
+	}
+	wsURL := cfg.AIBot.WSURL
+	if wsURL == "" {
+		wsURL = DefaultWSURL
+	}
+	p.lc = &longConn{tune: opts.LongConn.withDefaults(), url: wsURL, st: opts.Store, owner: owner}
 	if cfg.AIBot.Token != "" || cfg.AIBot.EncodingAESKey != "" {
 		c, err := newCryptor(cfg.AIBot.Token, cfg.AIBot.EncodingAESKey, "")
 		if err != nil {
@@ -133,7 +163,9 @@ func New(cfg config.WeCom, teams []config.Team, opts Options) (*Platform, error)
 			log.Warn("wecom event dropped: no handler", "msg_id", ev.MessageID)
 		}
 	}
-	p.queue = newDispatcher(handle, opts.QueueSize, opts.Workers, opts.EnqueueWait, log)
+	p.sink.Store(&handle)
+	sink := func(ev bot.Event) { (*p.sink.Load())(ev) }
+	p.queue = newDispatcher(sink, opts.QueueSize, opts.Workers, opts.EnqueueWait, log)
 	return p, nil
 }
 

@@ -1,0 +1,618 @@
+package wecom
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net/url"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/coder/websocket"
+
+	"github.com/banzu-bot/banzu/bot"
+	"github.com/banzu-bot/banzu/config"
+	"github.com/banzu-bot/banzu/store"
+)
+
+// Transports of the intelligent robot (wecom.aibot.mode).
+const (
+	// ModeLongConn keeps one outgoing WebSocket to WeCom: no public URL.
+	ModeLongConn = "longconn"
+	// ModeCallback receives encrypted HTTP callbacks at CallbackPath.
+	ModeCallback = "callback"
+	// DefaultWSURL is the long connection's endpoint.
+	DefaultWSURL = "wss://openws.work.weixin.qq.com"
+)
+
+// ModeOf is the transport cfg selects: wecom.aibot.mode when set, else the
+// long connection when bot_id and secret are both set, else the callback.
+func ModeOf(cfg config.WeCom) string {
+	switch {
+	case cfg.AIBot.Mode != "":
+		return cfg.AIBot.Mode
+	case cfg.AIBot.BotID != "" && cfg.AIBot.Secret != "":
+		return ModeLongConn
+	}
+	return ModeCallback
+}
+
+// LongConnTuning paces the long connection. Zero fields take the value of
+// DefaultLongConnTuning.
+type LongConnTuning struct {
+	// Heartbeat is the ping interval; two unanswered pings in a row make
+	// the client reconnect. 30 s.
+	Heartbeat time.Duration
+	// BackoffInitial and BackoffMax pace reconnects: doubled per failed
+	// attempt (1, 2, 4 ... 30 s), with jitter, reset after a subscription.
+	BackoffInitial, BackoffMax time.Duration
+	// Takeover is how long the client stays away after WeCom closed its
+	// connection because another one subscribed (disconnected_event): it
+	// does not fight for the bot. 5 min.
+	Takeover time.Duration
+	// LeaseTTL is the lease that makes one replica hold the connection: it
+	// is renewed every LeaseTTL/3 and another replica takes over within
+	// LeaseTTL of the holder's death. 15 s.
+	LeaseTTL time.Duration
+	// LeaseRetry is how often a replica without the connection checks the
+	// lease. 2 s.
+	LeaseRetry time.Duration
+	// RetryAfter is the retry delay Send asks for when this replica has no
+	// connection. 2 s.
+	RetryAfter time.Duration
+	// AckTimeout bounds the wait for one ack (subscribe, reply, upload). 10 s.
+	AckTimeout time.Duration
+	// DialTimeout bounds the WebSocket handshake. 15 s.
+	DialTimeout time.Duration
+}
+
+// DefaultLongConnTuning is the production pacing. Tests of other packages
+// (the app's end-to-end tests) may shorten it before building a Platform.
+var DefaultLongConnTuning = LongConnTuning{
+	Heartbeat:      30 * time.Second,
+	BackoffInitial: time.Second,
+	BackoffMax:     30 * time.Second,
+	Takeover:       5 * time.Minute,
+	LeaseTTL:       15 * time.Second,
+	LeaseRetry:     2 * time.Second,
+	RetryAfter:     2 * time.Second,
+	AckTimeout:     10 * time.Second,
+	DialTimeout:    15 * time.Second,
+}
+
+func (t LongConnTuning) withDefaults() LongConnTuning {
+	d := DefaultLongConnTuning
+	fill := func(v *time.Duration, def time.Duration) {
+		if *v <= 0 {
+			*v = def
+		}
+	}
+	fill(&t.Heartbeat, d.Heartbeat)
+	fill(&t.BackoffInitial, d.BackoffInitial)
+	fill(&t.BackoffMax, d.BackoffMax)
+	fill(&t.Takeover, d.Takeover)
+	fill(&t.LeaseTTL, d.LeaseTTL)
+	fill(&t.LeaseRetry, d.LeaseRetry)
+	fill(&t.RetryAfter, d.RetryAfter)
+	fill(&t.AckTimeout, d.AckTimeout)
+	fill(&t.DialTimeout, d.DialTimeout)
+	t.BackoffMax = max(t.BackoffMax, t.BackoffInitial)
+	return t
+}
+
+// backoff is the wait before reconnect attempt n (0-based), drawn from
+// [d/2, d] where d doubles from BackoffInitial up to BackoffMax.
+func (t LongConnTuning) backoff(n int) time.Duration {
+	d := t.BackoffInitial
+	for i := 0; i < n && d < t.BackoffMax; i++ {
+		d *= 2
+	}
+	d = min(d, t.BackoffMax)
+	half := d / 2
+	return half + rand.N(d-half+1)
+}
+
+// Keys of Event.Reply in long-connection mode.
+const (
+	// ReplyReqIDKey holds the req_id of the callback; a reply goes out as
+	// aibot_respond_msg with it.
+	ReplyReqIDKey = "req_id"
+	// ReplyConnKey names the connection the callback arrived on: a req_id
+	// is only valid there (errcode 846605 elsewhere).
+	ReplyConnKey = "conn"
+)
+
+// Store keys of the replica coordination.
+const (
+	leasePrefix   = "wecom-longconn:" // + bot id: the lease of the holder
+	longconnColl  = "wecom.longconn"
+	wantPrefix    = "want:"  // + bot id: a replica that must send asks for the connection
+	kickedPrefix  = "quiet:" // + bot id: nobody connects before this time (after disconnected_event)
+	maxFrameBytes = 1 << 20
+)
+
+var (
+	errKicked       = errors.New("wecom: another connection subscribed this robot (disconnected_event)")
+	errNotConnected = errors.New("wecom: this replica does not hold the long connection")
+)
+
+// longConn is the long connection's state in a Platform.
+type longConn struct {
+	tune       LongConnTuning
+	url        string
+	st         store.Store // nil: a single process, no lease
+	owner      string
+	listenMu   sync.Mutex
+	cur        atomic.Pointer[wsConn] // the subscribed connection, or nil
+	reconnects atomic.Int64
+	lastSend   atomic.Int64 // unix ns of the last Send needing the connection
+	lastWant   atomic.Int64 // unix ns of the last want written
+	quiet      atomic.Int64 // unix ns: no connecting before (after a kick)
+}
+
+// Mode is the intelligent robot's transport: ModeLongConn or ModeCallback.
+func (p *Platform) Mode() string { return p.mode }
+
+// Reconnects counts the long connection's reconnects since New.
+func (p *Platform) Reconnects() int64 { return p.lc.reconnects.Load() }
+
+// Connected reports whether this process holds a subscribed long connection.
+func (p *Platform) Connected() bool { return p.lc.cur.Load() != nil }
+
+// Listen runs the long connection until ctx ends, then returns nil; in
+// callback mode it only waits. handle, when not nil, replaces Options.Handle.
+//
+// With a store (replicas), the connection is held by one process at a time
+// through a lease in the store (see holdConnection). WeCom allows one
+// connection per robot: a second subscription makes WeCom close the first
+// with a disconnected_event, so replicas that each connected would kick each
+// other forever.
+//
+// Who sends: WeCom only accepts replies on the connection that received the
+// message, and the outbox has exactly one sender process (the
+// "outbox-sender" lease). The two roles are tied together by following the
+// sender: Send on a replica without the connection returns a *bot.RetryError
+// and records in the store that this replica wants the connection; the
+// holder, on its next lease renewal, hands the connection over if it has not
+// had anything to send itself for a lease period (so it is not the sender).
+// Other replicas do not take a free lease that another one wants. Messages
+// therefore wait in the outbox (never sent by the wrong process) for at most
+// about one lease renewal plus a reconnect, and only while the sender role
+// and the connection are on different replicas: after a start or a crash.
+func (p *Platform) Listen(ctx context.Context, handle func(bot.Event)) error {
+	if handle != nil {
+		p.sink.Store(&handle)
+	}
+	if p.mode != ModeLongConn {
+		<-ctx.Done()
+		return nil
+	}
+	if p.cfg.AIBot.BotID == "" || p.cfg.AIBot.Secret == "" {
+		return errors.New("wecom: long-connection mode needs wecom.aibot.bot_id and wecom.aibot.secret")
+	}
+	if !p.lc.listenMu.TryLock() {
+		return errors.New("wecom: Listen is already running")
+	}
+	defer p.lc.listenMu.Unlock()
+	for {
+		if !p.awaitLease(ctx) {
+			p.log.Info("wecom long connection stopped")
+			return nil
+		}
+		p.holdConnection(ctx)
+		p.releaseLease()
+		if ctx.Err() != nil {
+			p.log.Info("wecom long connection stopped")
+			return nil
+		}
+	}
+}
+
+func (p *Platform) leaseName() string { return leasePrefix + p.cfg.AIBot.BotID }
+
+// awaitLease waits until this process holds the connection lease (at once
+// without a store). It reports false when ctx ended first.
+func (p *Platform) awaitLease(ctx context.Context) bool {
+	if p.lc.st == nil {
+		return ctx.Err() == nil
+	}
+	logged := false
+	for {
+		if ctx.Err() != nil {
+			return false
+		}
+		if w, ok := p.readWant(ctx); !ok || w.Owner == p.lc.owner || !w.fresh(p.lc.tune.LeaseTTL) {
+			held, err := p.lc.st.Acquire(ctx, p.leaseName(), p.lc.owner, p.lc.tune.LeaseTTL)
+			switch {
+			case err != nil && ctx.Err() == nil:
+				p.log.Warn("wecom long connection: cannot read the lease", "error", err)
+			case held:
+				if ok && w.Owner == p.lc.owner {
+					_ = p.lc.st.Delete(ctx, longconnColl, wantPrefix+p.cfg.AIBot.BotID)
+				}
+				p.log.Info("wecom long connection lease acquired", "owner", p.lc.owner)
+				return true
+			}
+		}
+		if !logged {
+			p.log.Info("wecom long connection held by another replica, standing by", "owner", p.lc.owner)
+			logged = true
+		}
+		if !sleepCtx(ctx, p.lc.tune.LeaseRetry) {
+			return false
+		}
+	}
+}
+
+// releaseLease gives the lease up so that another replica can connect at once.
+func (p *Platform) releaseLease() {
+	if p.lc.st == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	if err := p.lc.st.Release(ctx, p.leaseName(), p.lc.owner); err != nil {
+		p.log.Warn("wecom long connection: lease not released", "error", err)
+	}
+}
+
+// holdConnection keeps the connection up (reconnecting with backoff) while
+// this process holds the lease, and returns when ctx ends, the lease is lost
+// or handed over.
+func (p *Platform) holdConnection(ctx context.Context) {
+	hctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var wg sync.WaitGroup
+	if p.lc.st != nil {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			p.keepLease(hctx, cancel)
+		}()
+	}
+	defer wg.Wait()
+	attempt := 0
+	for {
+		if until := p.quietUntil(hctx); time.Now().Before(until) {
+			p.log.Warn("wecom long connection: staying away after another connection took over",
+				"until", until.Format(time.RFC3339))
+			if !sleepCtx(hctx, time.Until(until)) {
+				return
+			}
+		}
+		subscribed, err := p.session(hctx)
+		if hctx.Err() != nil {
+			return
+		}
+		if subscribed {
+			attempt = 0
+		}
+		delay := p.lc.tune.backoff(attempt)
+		attempt++
+		if errors.Is(err, errKicked) {
+			// Do not fight: whoever took over keeps the bot for a while.
+			delay = p.lc.tune.Takeover
+			p.setQuiet(hctx, time.Now().Add(delay))
+		}
+		n := p.lc.reconnects.Add(1)
+		p.log.Warn("wecom long connection reconnecting",
+			"error", errText(err), "attempt", attempt, "delay_ms", delay.Milliseconds(), "reconnects", n)
+		if !sleepCtx(hctx, delay) {
+			return
+		}
+	}
+}
+
+// keepLease renews the lease every LeaseTTL/3 and cancels the connection
+// when it is lost (taken by another replica, or not renewable for most of
+// its TTL) or handed over to the replica that sends.
+func (p *Platform) keepLease(ctx context.Context, cancel context.CancelFunc) {
+	ttl := p.lc.tune.LeaseTTL
+	t := time.NewTicker(ttl / 3)
+	defer t.Stop()
+	renewed := time.Now()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		held, err := p.lc.st.Acquire(ctx, p.leaseName(), p.lc.owner, ttl)
+		switch {
+		case ctx.Err() != nil:
+			return
+		case err != nil:
+			if time.Since(renewed) > ttl*2/3 {
+				p.log.Error("wecom long connection: lease not renewable, closing the connection", "error", err)
+				cancel()
+				return
+			}
+			p.log.Warn("wecom long connection: lease renewal failed", "error", err)
+			continue
+		case !held:
+			p.log.Error("wecom long connection: lease taken by another replica, closing the connection")
+			cancel()
+			return
+		}
+		renewed = time.Now()
+		if w, ok := p.readWant(ctx); ok && w.Owner != p.lc.owner && w.fresh(ttl) && !p.sentWithin(ttl) {
+			p.log.Info("wecom long connection: handing over to the replica that delivers the outbox", "to", w.Owner)
+			cancel()
+			return
+		}
+	}
+}
+
+// want is a replica's request for the connection.
+type want struct {
+	Owner string `json:"owner"`
+	At    int64  `json:"at"` // unix ns
+}
+
+func (w want) fresh(ttl time.Duration) bool { return time.Since(time.Unix(0, w.At)) < ttl }
+
+func (p *Platform) readWant(ctx context.Context) (want, bool) {
+	v, err := p.lc.st.Get(ctx, longconnColl, wantPrefix+p.cfg.AIBot.BotID)
+	if err != nil {
+		return want{}, false
+	}
+	var w want
+	if json.Unmarshal(v, &w) != nil {
+		return want{}, false
+	}
+	return w, true
+}
+
+// wantConnection records that this replica has messages for the connection
+// (it is the outbox sender); written at most every LeaseTTL/4.
+func (p *Platform) wantConnection(ctx context.Context) {
+	if p.lc.st == nil {
+		return
+	}
+	now := time.Now()
+	last := p.lc.lastWant.Load()
+	if now.Sub(time.Unix(0, last)) < p.lc.tune.LeaseTTL/4 || !p.lc.lastWant.CompareAndSwap(last, now.UnixNano()) {
+		return
+	}
+	v, _ := json.Marshal(want{Owner: p.lc.owner, At: now.UnixNano()})
+	if err := p.lc.st.Put(ctx, longconnColl, wantPrefix+p.cfg.AIBot.BotID, v); err != nil {
+		p.log.Warn("wecom long connection: cannot ask for the connection", "error", err)
+	}
+}
+
+func (p *Platform) sentWithin(d time.Duration) bool {
+	return time.Since(time.Unix(0, p.lc.lastSend.Load())) < d
+}
+
+// quietUntil is when this replica (or, with a store, any replica) may
+// connect again after a kick.
+func (p *Platform) quietUntil(ctx context.Context) time.Time {
+	until := time.Unix(0, p.lc.quiet.Load())
+	if p.lc.st != nil {
+		if v, err := p.lc.st.Get(ctx, longconnColl, kickedPrefix+p.cfg.AIBot.BotID); err == nil {
+			if ns, err := strconv.ParseInt(string(v), 10, 64); err == nil && ns > until.UnixNano() {
+				until = time.Unix(0, ns)
+			}
+		}
+	}
+	return until
+}
+
+func (p *Platform) setQuiet(ctx context.Context, until time.Time) {
+	p.lc.quiet.Store(until.UnixNano())
+	if p.lc.st != nil {
+		if err := p.lc.st.Put(ctx, longconnColl, kickedPrefix+p.cfg.AIBot.BotID, []byte(strconv.FormatInt(until.UnixNano(), 10))); err != nil {
+			p.log.Warn("wecom long connection: cannot record the takeover", "error", err)
+		}
+	}
+}
+
+// session runs one connection: dial, subscribe, heartbeat, read until it
+// fails. subscribed reports whether the subscription was accepted.
+func (p *Platform) session(ctx context.Context) (subscribed bool, err error) {
+	dctx, cancel := context.WithTimeout(ctx, p.lc.tune.DialTimeout)
+	c, _, err := websocket.Dial(dctx, p.lc.url, &websocket.DialOptions{HTTPClient: p.hc})
+	cancel()
+	if err != nil {
+		return false, fmt.Errorf("dial: %w", redactURLError(err))
+	}
+	c.SetReadLimit(maxFrameBytes)
+	w := newWSConn(c)
+
+	// The read loop has its own context so that a shutdown can close the
+	// connection with a close frame instead of cutting it.
+	rctx, rcancel := context.WithCancel(context.WithoutCancel(ctx))
+	readErr := make(chan error, 1)
+	go func() {
+		err := p.readLoop(rctx, w)
+		w.markClosed()
+		readErr <- err
+	}()
+	var hb sync.WaitGroup
+	defer func() {
+		p.lc.cur.CompareAndSwap(w, nil)
+		if ctx.Err() != nil {
+			closed := make(chan struct{})
+			go func() {
+				_ = c.Close(websocket.StatusNormalClosure, "")
+				close(closed)
+			}()
+			select {
+			case <-closed:
+			case <-time.After(time.Second):
+			}
+		}
+		_ = c.CloseNow()
+		rcancel()
+		<-w.done
+		hb.Wait()
+	}()
+
+	sctx, scancel := context.WithTimeout(ctx, p.lc.tune.AckTimeout)
+	_, err = w.request(sctx, CmdSubscribe, newReqID("sub"), map[string]string{
+		"bot_id": p.cfg.AIBot.BotID,
+		"secret": p.cfg.AIBot.Secret,
+	})
+	scancel()
+	if err != nil {
+		var fe *FrameError
+		if errors.As(err, &fe) && fe.ErrCode == codeBadCredentials {
+			p.log.Error("wecom long connection: WeCom rejected wecom.aibot.bot_id or secret (errcode 853000)",
+				"bot_id", p.cfg.AIBot.BotID)
+		}
+		select {
+		case rerr := <-readErr:
+			if errors.Is(rerr, errKicked) {
+				return false, rerr
+			}
+			readErr <- rerr
+		default:
+		}
+		return false, fmt.Errorf("subscribe: %w", err)
+	}
+	p.lc.cur.Store(w)
+	host := ""
+	if u, err := url.Parse(p.lc.url); err == nil {
+		host = u.Host
+	}
+	p.log.Info("wecom long connection subscribed", "host", host, "conn", w.id, "bot_id", p.cfg.AIBot.BotID)
+	hb.Add(1)
+	go func() {
+		defer hb.Done()
+		p.heartbeat(ctx, w)
+	}()
+	select {
+	case err := <-readErr:
+		return true, err
+	case <-ctx.Done():
+		return true, ctx.Err()
+	}
+}
+
+// readLoop reads frames until the connection fails: acks go to their
+// request, callbacks to Handle. It returns errKicked after a
+// disconnected_event.
+func (p *Platform) readLoop(ctx context.Context, w *wsConn) error {
+	for {
+		typ, data, err := w.c.Read(ctx)
+		if err != nil {
+			return fmt.Errorf("read: %w", err)
+		}
+		if typ != websocket.MessageText {
+			continue
+		}
+		var f Frame
+		if err := json.Unmarshal(data, &f); err != nil {
+			p.log.Warn("wecom long connection: undecodable frame skipped", "error", err, "bytes", len(data))
+			continue
+		}
+		switch f.Cmd {
+		case "":
+			if !w.deliverAck(f) {
+				p.log.Debug("wecom long connection: ack for no waiting request", "req_id", f.Headers.ReqID)
+			}
+		case CmdMsgCallback, CmdEventCallback:
+			if err := p.onCallback(w, f); err != nil {
+				return err
+			}
+		default:
+			p.log.Debug("wecom long connection: frame ignored", "cmd", f.Cmd)
+		}
+	}
+}
+
+// onCallback decodes a message or event with DecodeEvent, the callback
+// mode's mapping, and queues it for Handle.
+func (p *Platform) onCallback(w *wsConn, f Frame) error {
+	received := p.now()
+	var peek struct {
+		Event *struct {
+			EventType string `json:"eventtype"`
+		} `json:"event"`
+	}
+	_ = json.Unmarshal(f.Body, &peek)
+	if peek.Event != nil && peek.Event.EventType == "disconnected_event" {
+		p.log.Warn("wecom long connection: WeCom closed this connection because another one subscribed the robot (disconnected_event); not fighting for it",
+			"conn", w.id, "stay_away", p.lc.tune.Takeover.String())
+		return errKicked
+	}
+	ev, ok, err := DecodeEvent(f.Body, received)
+	if err != nil {
+		p.log.Warn("wecom long connection: callback not decodable", "cmd", f.Cmd, "req_id", f.Headers.ReqID, "error", err)
+		return nil
+	}
+	if !ok {
+		p.log.Debug("wecom long connection: nothing to handle", "cmd", f.Cmd, "msg_id", ev.MessageID)
+		return nil
+	}
+	// A reply goes back on this connection with the callback's req_id;
+	// clicks are answered in the chat (aibot_send_msg).
+	ev.Reply = nil
+	if f.Cmd == CmdMsgCallback && f.Headers.ReqID != "" {
+		ev.Reply = map[string]string{ReplyReqIDKey: f.Headers.ReqID, ReplyConnKey: w.id}
+	}
+	if !p.queue.enqueue(ev) {
+		p.log.Error("wecom long connection: event queue full, message dropped", "msg_id", ev.MessageID, "chat_id", ev.ChatID)
+	}
+	return nil
+}
+
+// heartbeat pings every Heartbeat; after two unanswered pings in a row it
+// closes the connection, which makes the session end and reconnect.
+func (p *Platform) heartbeat(ctx context.Context, w *wsConn) {
+	t := time.NewTicker(p.lc.tune.Heartbeat)
+	defer t.Stop()
+	missed := 0
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-w.done:
+			return
+		case <-t.C:
+		}
+		pctx, cancel := context.WithTimeout(ctx, p.lc.tune.Heartbeat)
+		_, err := w.request(pctx, CmdPing, newReqID("ping"), nil)
+		cancel()
+		switch {
+		case err == nil:
+			missed = 0
+			continue
+		case ctx.Err() != nil || errors.Is(err, errConnClosed):
+			return
+		}
+		missed++
+		p.log.Warn("wecom long connection: ping unanswered", "missed", missed, "error", err)
+		if missed >= 2 {
+			p.log.Warn("wecom long connection: two pings unanswered, reconnecting", "conn", w.id)
+			_ = w.c.CloseNow()
+			return
+		}
+	}
+}
+
+// sleepCtx waits d and reports false when ctx ended first.
+func sleepCtx(ctx context.Context, d time.Duration) bool {
+	if d <= 0 {
+		return ctx.Err() == nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
+}
+
+func errText(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
+}

@@ -1,0 +1,351 @@
+package wecom
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/banzu-bot/banzu/bot"
+	"github.com/banzu-bot/banzu/config"
+	"github.com/banzu-bot/banzu/platform/wecom/wecomtest"
+	"github.com/banzu-bot/banzu/store"
+	"github.com/banzu-bot/banzu/store/embedded"
+)
+
+const (
+	lcBot    = "aib-test"
+	lcSecret = "sec-test"
+	lcWait   = 3 * time.Second
+)
+
+// fastTuning keeps every long-connection wait in milliseconds.
+func fastTuning() LongConnTuning {
+	return LongConnTuning{
+		Heartbeat: time.Hour, BackoffInitial: 5 * time.Millisecond, BackoffMax: 20 * time.Millisecond,
+		Takeover: time.Hour, LeaseTTL: 300 * time.Millisecond, LeaseRetry: 10 * time.Millisecond,
+		RetryAfter: 10 * time.Millisecond, AckTimeout: 5 * time.Second, DialTimeout: 5 * time.Second,
+	}
+}
+
+// lcClient is one adapter in long-connection mode, listening until the test
+// ends (or stop is called).
+type lcClient struct {
+	p    *Platform
+	sink *sink
+	stop func()
+}
+
+func startLongConn(t *testing.T, srv *wecomtest.Server, secret string, st store.Store, tune LongConnTuning, teams ...config.Team) *lcClient {
+	t.Helper()
+	s := newSink()
+	cfg := config.WeCom{AIBot: config.WeComAIBot{BotID: lcBot, Secret: secret, WSURL: srv.URL()}}
+	p, err := New(cfg, teams, Options{Logger: quietLog, Handle: s.handle, Store: st, LongConn: tune})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Mode() != ModeLongConn {
+		t.Fatalf("mode %q with bot_id and secret, want longconn", p.Mode())
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- p.Listen(ctx, nil) }()
+	c := &lcClient{p: p, sink: s}
+	stopped := false
+	c.stop = func() {
+		if stopped {
+			return
+		}
+		stopped = true
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("Listen: %v", err)
+		}
+		p.Close()
+	}
+	t.Cleanup(c.stop)
+	return c
+}
+
+func waitTrue(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(lcWait); time.Now().Before(deadline); time.Sleep(2 * time.Millisecond) {
+		if cond() {
+			return
+		}
+	}
+	t.Fatalf("timed out waiting for %s", what)
+}
+
+func lcReplyDest(ev bot.Event) bot.Destination {
+	return bot.Destination{Platform: "wecom", ChatID: ev.ChatID, Reply: ev.Reply}
+}
+
+func TestLongConnSubscribeReplyReconnect(t *testing.T) {
+	srv := wecomtest.New(t, lcBot, lcSecret)
+	c := startLongConn(t, srv, lcSecret, nil, fastTuning())
+	srv.Wait(lcWait, "subscription", func(s wecomtest.Snapshot) bool { return s.Online })
+	waitTrue(t, "client connected", c.p.Connected)
+	sub := srv.State().Of("aibot_subscribe")
+	if len(sub) != 1 || sub[0].Str("bot_id") != lcBot || sub[0].Str("secret") != lcSecret {
+		t.Fatalf("subscribe frames: %+v", sub)
+	}
+
+	// A message in: decoded like a callback, with the req_id to reply with.
+	reqID := srv.SendText(wecomtest.Message{MsgID: "m1", ChatID: "wrkA", UserID: "u1", Text: "/help"})
+	ev := c.sink.wait(t, 1)[0]
+	if ev.Text != "/help" || ev.MessageID != "m1" || ev.ChatID != "wrkA" || ev.ChatType != bot.ChatGroup || ev.SenderID != "u1" || !ev.Mentioned ||
+		ev.Reply[ReplyReqIDKey] != reqID || ev.Reply[ReplyConnKey] == "" {
+		t.Fatalf("event: %+v", ev)
+	}
+	// The reply goes back on the connection with the callback's req_id.
+	if err := c.p.Send(context.Background(), lcReplyDest(ev), bot.Message{Markdown: "**帮助**\n/whoami <@x>"}); err != nil {
+		t.Fatal(err)
+	}
+	resp := srv.State().Of("aibot_respond_msg")
+	if len(resp) != 1 || resp[0].ReqID != reqID || resp[0].Str("msgtype") != "stream" ||
+		resp[0].Str("stream", "content") != "**帮助**\n/whoami <@x>" || resp[0].Body["stream"].(map[string]any)["finish"] != true {
+		t.Fatalf("reply frames: %+v", resp)
+	}
+
+	// The server drops the connection: the client reconnects, counts it and
+	// handles the next message.
+	srv.DropAll()
+	srv.Wait(lcWait, "second subscription", func(s wecomtest.Snapshot) bool { return s.Subscribed == 2 && s.Online })
+	waitTrue(t, "client reconnected", c.p.Connected)
+	if n := c.p.Reconnects(); n != 1 {
+		t.Errorf("Reconnects() = %d, want 1", n)
+	}
+	srv.SendText(wecomtest.Message{MsgID: "m2", ChatID: "wrkA", UserID: "u1", Text: "/whoami"})
+	if all := c.sink.wait(t, 1); all[len(all)-1].MessageID != "m2" {
+		t.Fatalf("events after reconnect: %+v", all)
+	} else if ev2 := all[len(all)-1]; ev2.MessageID != "m2" || ev2.Text != "/whoami" {
+		t.Fatalf("event after reconnect: %+v", ev2)
+	}
+	// A late reply to the first message: its req_id belonged to the old
+	// connection, so it is pushed into the chat instead.
+	if err := c.p.Send(context.Background(), lcReplyDest(ev), bot.Message{Text: "迟到的回复"}); err != nil {
+		t.Fatal(err)
+	}
+	st := srv.State()
+	if len(st.Of("aibot_respond_msg")) != 1 {
+		t.Errorf("a stale req_id was used: %+v", st.Of("aibot_respond_msg"))
+	}
+	push := st.Of("aibot_send_msg")
+	if len(push) != 1 || push[0].Str("chatid") != "wrkA" || push[0].Str("markdown", "content") != "迟到的回复" || push[0].Conn != 2 {
+		t.Fatalf("push frames: %+v", push)
+	}
+	if st.MaxConcurrent != 1 || st.Kicks != 0 {
+		t.Errorf("max concurrent %d, kicks %d", st.MaxConcurrent, st.Kicks)
+	}
+}
+
+func TestLongConnBadSecret(t *testing.T) {
+	srv := wecomtest.New(t, lcBot, lcSecret)
+	c := startLongConn(t, srv, "wrong", nil, fastTuning())
+	srv.Wait(lcWait, "two refused subscriptions", func(s wecomtest.Snapshot) bool { return s.Rejected >= 2 })
+	if c.p.Connected() || srv.State().Subscribed != 0 {
+		t.Fatal("connected with a wrong secret")
+	}
+	waitTrue(t, "reconnects counted", func() bool { return c.p.Reconnects() >= 1 })
+	err := c.p.Send(context.Background(), bot.Destination{Platform: "wecom", ChatID: "wrkA"}, bot.Message{Text: "x"})
+	var re *bot.RetryError
+	if !errors.As(err, &re) || !errors.Is(err, errNotConnected) {
+		t.Fatalf("Send without a connection: %v, want a RetryError", err)
+	}
+}
+
+func TestLongConnHeartbeat(t *testing.T) {
+	srv := wecomtest.New(t, lcBot, lcSecret)
+	tune := fastTuning()
+	tune.Heartbeat = 15 * time.Millisecond
+	c := startLongConn(t, srv, lcSecret, nil, tune)
+	srv.Wait(lcWait, "pings", func(s wecomtest.Snapshot) bool { return len(s.Of("ping")) >= 2 })
+	if c.p.Reconnects() != 0 {
+		t.Fatalf("reconnected while pings were answered")
+	}
+	srv.IgnorePings(true)
+	srv.Wait(lcWait, "a reconnect after unanswered pings", func(s wecomtest.Snapshot) bool { return s.Subscribed >= 2 })
+	srv.IgnorePings(false)
+	waitTrue(t, "reconnect counted", func() bool { return c.p.Reconnects() >= 1 })
+}
+
+func TestLongConnDisconnectedEventNoWar(t *testing.T) {
+	srv := wecomtest.New(t, lcBot, lcSecret)
+	a := startLongConn(t, srv, lcSecret, nil, fastTuning())
+	srv.Wait(lcWait, "first client", func(s wecomtest.Snapshot) bool { return s.Online })
+	waitTrue(t, "a connected", a.p.Connected)
+	// Another deployment of the same robot subscribes: WeCom kicks a.
+	b := startLongConn(t, srv, lcSecret, nil, fastTuning())
+	srv.Wait(lcWait, "the kick", func(s wecomtest.Snapshot) bool { return s.Kicks == 1 })
+	waitTrue(t, "a disconnected", func() bool { return !a.p.Connected() })
+	waitTrue(t, "b connected", b.p.Connected)
+	waitTrue(t, "a's reconnect counted", func() bool { return a.p.Reconnects() == 1 })
+	// a stays away (Takeover is an hour here) instead of kicking b back.
+	time.Sleep(100 * time.Millisecond)
+	st := srv.State()
+	if st.Kicks != 1 || st.Subscribed != 2 || a.p.Connected() || !b.p.Connected() {
+		t.Fatalf("reconnect war: kicks %d, subscriptions %d, a connected %v", st.Kicks, st.Subscribed, a.p.Connected())
+	}
+}
+
+func TestLongConnFileAndCard(t *testing.T) {
+	srv := wecomtest.New(t, lcBot, lcSecret)
+	// Chunk acks are held long enough for a second chunk to arrive even under
+	// -race on a busy machine (decoding a 700 KB frame takes up to ~300 ms).
+	srv.ChunkAckDelay = 400 * time.Millisecond
+	team := config.Team{ID: "presale", WeCom: config.TeamWeCom{ChatID: "wrkPre"}}
+	c := startLongConn(t, srv, lcSecret, nil, fastTuning(), team)
+	waitTrue(t, "connected", c.p.Connected)
+	ctx := context.Background()
+
+	// A 1.2 MB workbook to a team (chat id from config): three chunks, at
+	// most two at a time, then a file message. (The app's end-to-end test
+	// sends 3 MB.)
+	data := bytes.Repeat([]byte("0123456789abcdef"), 1200<<10/16)
+	dest := bot.Destination{Platform: "wecom", TeamID: "presale"}
+	if key, limit, _ := c.p.PaceKey(dest); key != "wecom:aibot:wrkPre" || limit != chatPerMinute {
+		t.Errorf("PaceKey = %q %d", key, limit)
+	}
+	if err := c.p.Send(ctx, dest, bot.Message{File: &bot.File{Name: "dir/周报.xlsx", Data: data}}); err != nil {
+		t.Fatal(err)
+	}
+	st := srv.State()
+	init := st.Of("aibot_upload_media_init")
+	if len(init) != 1 || init[0].Str("filename") != "周报.xlsx" || init[0].Body["total_chunks"] != float64(3) || init[0].Body["total_size"] != float64(len(data)) {
+		t.Fatalf("upload init: %+v", init)
+	}
+	if n := len(st.Of("aibot_upload_media_chunk")); n != 3 {
+		t.Errorf("%d chunks, want 3", n)
+	}
+	if st.MaxChunksInFlight != uploadParallel {
+		t.Errorf("chunks in flight at most %d, want %d", st.MaxChunksInFlight, uploadParallel)
+	}
+	if len(st.Uploads) != 1 || !bytes.Equal(st.Uploads[0].Data, data) {
+		t.Fatalf("uploaded file differs")
+	}
+	push := st.Of("aibot_send_msg")
+	if len(push) != 1 || push[0].Str("chatid") != "wrkPre" || push[0].Str("msgtype") != "file" || push[0].Str("file", "media_id") != st.Uploads[0].MediaID {
+		t.Fatalf("file message: %+v", push)
+	}
+
+	// A quiz question: a button card whose click comes back as an Action.
+	card := &bot.Card{ID: "lesson:s1:0", Title: "第 1/3 题", Text: "退货运费谁出？",
+		Options: []bot.CardOption{{ID: "A", Label: "A. 买家"}, {ID: "B", Label: "B. 卖家承担全部运费"}}}
+	if err := c.p.Send(ctx, dest, bot.Message{Card: card}); err != nil {
+		t.Fatal(err)
+	}
+	tc := srv.State().Of("aibot_send_msg")[1]
+	tmpl, _ := tc.Body["template_card"].(map[string]any)
+	buttons, _ := tmpl["button_list"].([]any)
+	task, _ := tmpl["task_id"].(string)
+	if tc.Str("msgtype") != "template_card" || tmpl["card_type"] != "button_interaction" || len(buttons) != 2 ||
+		!strings.Contains(tc.Str("template_card", "sub_title_text"), "B. 卖家承担全部运费") {
+		t.Fatalf("template card: %+v", tc.Body)
+	}
+	if b := buttons[1].(map[string]any); b["key"] != "B" || b["text"] != "B" {
+		t.Errorf("button: %v", b)
+	}
+	srv.SendClick(wecomtest.Click{ChatID: "wrkPre", UserID: "u2", CardType: "button_interaction", TaskID: task, Key: "B"})
+	ev := c.sink.wait(t, 1)[0]
+	if ev.Action == nil || ev.Action.CardID != "lesson:s1:0" || len(ev.Action.OptionID) != 1 || ev.Action.OptionID[0] != "B" || ev.ChatID != "wrkPre" {
+		t.Fatalf("click event: %+v %+v", ev, ev.Action)
+	}
+}
+
+func TestTemplateCardVoteAndTaskID(t *testing.T) {
+	c := &bot.Card{ID: "lesson:s9:2", Title: "多选", Text: "选出正确的", Multiple: true, Options: []bot.CardOption{
+		{ID: "A", Label: "A. 一"}, {ID: "B", Label: "B. 二"}, {ID: "C", Label: "C. 三"}, {ID: SubmitOptionID, Label: "提交"}}}
+	card, ok := templateCard(c)
+	if !ok || card["card_type"] != "vote_interaction" {
+		t.Fatalf("card: %v", card)
+	}
+	cb := card["checkbox"].(map[string]any)
+	if cb["mode"] != 1 || len(cb["option_list"].([]map[string]any)) != 3 {
+		t.Errorf("checkbox: %v", cb)
+	}
+	if sb := card["submit_button"].(map[string]string); sb["key"] != submitKeyOption || sb["text"] != "提交" {
+		t.Errorf("submit: %v", sb)
+	}
+	task := card["task_id"].(string)
+	if len(task) > maxTaskID || strings.Trim(task, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-@") != "" {
+		t.Errorf("task_id %q has characters WeCom refuses", task)
+	}
+	if t2, _ := TaskID(c.ID); t2 == task {
+		t.Errorf("task_id not unique per post")
+	}
+	if got := CardIDFromTask(task); got != c.ID {
+		t.Errorf("CardIDFromTask = %q", got)
+	}
+	if got := CardIDFromTask("plain-task"); got != "plain-task" {
+		t.Errorf("foreign task id: %q", got)
+	}
+	body := `{"msgid":"e9","chatid":"c","chattype":"group","from":{"userid":"u"},"event":{"eventtype":"template_card_event",` +
+		`"template_card_event":{"card_type":"vote_interaction","event_key":"` + submitKeyOption + `","task_id":"` + task +
+		`","selected_items":{"selected_item":[{"question_key":"q","option_ids":{"option_id":["A","C"]}}]}}}}`
+	ev, ok, err := DecodeEvent([]byte(body), testNow)
+	if err != nil || !ok || ev.Action.CardID != c.ID || strings.Join(ev.Action.OptionID, ",") != "A,C,submit" {
+		t.Fatalf("vote click without msgtype: %+v %v %v", ev.Action, ok, err)
+	}
+	if _, ok := templateCard(&bot.Card{ID: strings.Repeat("x", 100), Options: c.Options[:1]}); ok {
+		t.Error("a card id too long for task_id was accepted")
+	}
+}
+
+func openStore(t *testing.T) store.Store {
+	t.Helper()
+	st, err := embedded.Open(filepath.Join(t.TempDir(), "s.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
+// TestLongConnLeaseHandover: two replicas on one store hold one connection
+// between them; the connection moves to the replica that sends, and to the
+// survivor when its holder stops.
+func TestLongConnLeaseHandover(t *testing.T) {
+	srv := wecomtest.New(t, lcBot, lcSecret)
+	st := openStore(t)
+	a := startLongConn(t, srv, lcSecret, st, fastTuning())
+	waitTrue(t, "a connected", a.p.Connected)
+	b := startLongConn(t, srv, lcSecret, st, fastTuning())
+	time.Sleep(50 * time.Millisecond)
+	if b.p.Connected() || srv.State().Subscribed != 1 {
+		t.Fatal("the second replica connected while the first holds the lease")
+	}
+
+	// b is the outbox sender: its Send is deferred and the connection comes
+	// over to it.
+	dest := bot.Destination{Platform: "wecom", ChatID: "wrkA"}
+	err := b.p.Send(context.Background(), dest, bot.Message{Text: "早会提醒"})
+	var re *bot.RetryError
+	if !errors.As(err, &re) {
+		t.Fatalf("Send on the replica without the connection: %v", err)
+	}
+	waitTrue(t, "handover to b", func() bool { return b.p.Connected() && !a.p.Connected() })
+	if err := b.p.Send(context.Background(), dest, bot.Message{Text: "早会提醒"}); err != nil {
+		t.Fatal(err)
+	}
+	s := srv.State()
+	if push := s.Of("aibot_send_msg"); len(push) != 1 || push[0].Conn != 2 {
+		t.Fatalf("pushes: %+v", push)
+	}
+	// a does not grab it back.
+	time.Sleep(100 * time.Millisecond)
+	if a.p.Connected() || srv.State().Subscribed != 2 {
+		t.Fatal("a took the connection back")
+	}
+
+	// b stops: a takes over.
+	b.stop()
+	waitTrue(t, "a took over", a.p.Connected)
+	s = srv.State()
+	if s.MaxConcurrent != 1 || s.Kicks != 0 || s.Subscribed != 3 {
+		t.Errorf("max concurrent %d, kicks %d, subscriptions %d", s.MaxConcurrent, s.Kicks, s.Subscribed)
+	}
+}
