@@ -79,7 +79,7 @@ type Store interface {
 // the store (the bot package serialises destination and message into it).
 type OutboxItem struct {
 	ID        int64     `json:"id"`
-	Dest      string    `json:"dest"` // pacing key, e.g. "wecom:webhook:KEY"
+	Dest      string    `json:"dest"` // pacing key, e.g. "wecom:webhook:3f2a…" (never a secret)
 	Payload   []byte    `json:"payload"`
 	Attempts  int       `json:"attempts"`
 	LastError string    `json:"last_error,omitempty"`

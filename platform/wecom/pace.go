@@ -1,6 +1,8 @@
 package wecom
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"strconv"
 	"time"
 
@@ -16,7 +18,9 @@ import (
 //   - a reply with a response_url: "wecom:reply:CHAT", 60 a minute; each
 //     response_url is its own one-shot channel, the limit only guards the
 //     webhook fallback (which answers 45009, retried, when overrun);
-//   - a group: "wecom:webhook:KEY", 20 a minute, the group robot's limit;
+//   - a group: "wecom:webhook:TAG", 20 a minute, the group robot's limit;
+//     TAG is a digest of the webhook key, which is a credential and must
+//     not reach logs or the store's outbox index;
 //   - nothing known: "wecom:none", 20 a minute (Send fails permanently).
 func (p *Platform) PaceKey(dest bot.Destination) (key string, limit int, per time.Duration) {
 	switch {
@@ -28,7 +32,14 @@ func (p *Platform) PaceKey(dest bot.Destination) (key string, limit int, per tim
 		return "wecom:reply:" + dest.ChatID, 60, time.Minute
 	}
 	if k := p.webhookKey(dest); k != "" {
-		return "wecom:webhook:" + k, 20, time.Minute
+		return "wecom:webhook:" + keyTag(k), 20, time.Minute
 	}
 	return "wecom:none", 20, time.Minute
+}
+
+// keyTag names a webhook key without revealing it: the first 12 hex digits
+// of its SHA-256.
+func keyTag(key string) string {
+	sum := sha256.Sum256([]byte(key))
+	return hex.EncodeToString(sum[:6])
 }

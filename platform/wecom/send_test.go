@@ -383,14 +383,17 @@ func TestPaceKey(t *testing.T) {
 		key   string
 		limit int
 	}{
-		{bot.Destination{TeamID: "t1"}, "wecom:webhook:hook-1", 20},
-		{bot.Destination{ChatID: "wrkChat1"}, "wecom:webhook:hook-1", 20},
+		{bot.Destination{TeamID: "t1"}, "wecom:webhook:" + keyTag("hook-1"), 20},
+		{bot.Destination{ChatID: "wrkChat1"}, "wecom:webhook:" + keyTag("hook-1"), 20},
 		{bot.Destination{UserID: "m-boss"}, "wecom:app:1000002:WangJingLi", 30},
 		{replyDest("R", testNow), "wecom:reply:wrkChat1", 60},
 		{bot.Destination{ChatID: "unknown"}, "wecom:none", 20},
 	}
 	for _, tc := range cases {
 		key, limit, per := p.PaceKey(tc.dest)
+		if strings.Contains(key, "hook-1") {
+			t.Errorf("pace key %q reveals the webhook key (it is logged and stored)", key)
+		}
 		if key != tc.key || limit != tc.limit || per != time.Minute {
 			t.Errorf("%+v: %s %d %v", tc.dest, key, limit, per)
 		}
