@@ -48,6 +48,7 @@ type App struct {
 	ownsStore bool
 	seeders   []demo.Seeder
 	listeners []bot.Listener
+	drainers  []func() error // close a platform's intake, handing queued events to the bot; idempotent
 	closers   []func() error
 	obs       *observability
 
@@ -173,12 +174,15 @@ func (a *App) Start(ctx context.Context) (stop func(), err error) {
 		defer close(done)
 		a.Outbox.Run(bg)
 	}()
-	var bgWG sync.WaitGroup
+	// Listeners (DingTalk stream, WeCom long connection) run on their own
+	// context so that stopping can close the intake before the bot stops.
+	intake, stopIntake := context.WithCancel(context.Background())
+	var bgWG, intakeWG sync.WaitGroup
 	for _, l := range a.listeners {
-		bgWG.Add(1)
+		intakeWG.Add(1)
 		go func(l bot.Listener) {
-			defer bgWG.Done()
-			a.listen(bg, l)
+			defer intakeWG.Done()
+			a.listen(intake, l)
 		}(l)
 	}
 	for _, f := range features {
@@ -191,6 +195,8 @@ func (a *App) Start(ctx context.Context) (stop func(), err error) {
 		}
 	}
 	if err := sched.Start(bg); err != nil {
+		stopIntake()
+		intakeWG.Wait()
 		cancel()
 		<-done
 		bgWG.Wait()
@@ -201,6 +207,16 @@ func (a *App) Start(ctx context.Context) (stop func(), err error) {
 	return func() {
 		a.obs.ready.Store(false)
 		sched.Stop()
+		// Close the intake first: no new events from the listeners, and the
+		// events platforms already acknowledged (WeCom callbacks answered 200)
+		// reach the bot before it stops, instead of being dropped.
+		stopIntake()
+		intakeWG.Wait()
+		for _, d := range a.drainers {
+			if err := d(); err != nil {
+				a.Log.Warn("platform intake close", "error", err)
+			}
+		}
 		a.Bot.Stop() // finish what is in flight; replies land in the outbox
 		flushCtx, cancelFlush := context.WithTimeout(context.Background(), 3*time.Second)
 		for {

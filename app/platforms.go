@@ -83,6 +83,7 @@ func (a *App) installPlatforms() error {
 		// get 405 from the mux.
 		a.Mux.Handle("GET "+p.CallbackPath(), p.Handler())  // URL verification
 		a.Mux.Handle("POST "+p.CallbackPath(), p.Handler()) // messages and events
+		a.drainers = append(a.drainers, p.Close)            // queued callbacks reach the bot before it stops
 		a.closers = append(a.closers, p.Close)
 		a.obs.reconnects = append(a.obs.reconnects, func() (string, int64) { return "wecom", p.Reconnects() })
 		if p.Mode() == wecom.ModeLongConn {
