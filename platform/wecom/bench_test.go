@@ -50,12 +50,17 @@ import (
 //
 // The adapter runs with its default options (queue 4096, 4 workers).
 func BenchmarkCallback(b *testing.B) {
-	b.Run("http", func(b *testing.B) { benchCallback(b, true, 200) })
-	b.Run("direct", func(b *testing.B) { benchCallback(b, false, 200) })
-	b.Run("serial", func(b *testing.B) { benchCallback(b, false, 1) })
+	b.Run("http", func(b *testing.B) { benchCallback(b, true, 200, false) })
+	b.Run("http-burst", func(b *testing.B) { benchCallback(b, true, 200, true) })
+	b.Run("direct", func(b *testing.B) { benchCallback(b, false, 200, false) })
+	b.Run("serial", func(b *testing.B) { benchCallback(b, false, 1, false) })
 }
 
-func benchCallback(b *testing.B, overHTTP bool, concurrency int) {
+// In burst mode the requests come in waves: 200 requests start together,
+// and the next wave starts when the last answer of this one is in (an open
+// burst, as when WeCom redelivers a backlog), instead of 200 clients that
+// each send again the moment they are answered.
+func benchCallback(b *testing.B, overHTTP bool, concurrency int, burst bool) {
 	st, err := embedded.Open(filepath.Join(b.TempDir(), "banzu.db"))
 	if err != nil {
 		b.Fatal(err)
@@ -140,6 +145,27 @@ func benchCallback(b *testing.B, overHTTP bool, concurrency int) {
 	var next, failed atomic.Int64
 	var wg sync.WaitGroup
 	b.ResetTimer()
+	for wave := 0; burst && wave < n; wave += concurrency {
+		gate := make(chan struct{})
+		for i := wave; i < min(wave+concurrency, n); i++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-gate
+				start := time.Now()
+				sent[i].Store(start.UnixNano())
+				if do(reqs[i]) != http.StatusOK {
+					failed.Add(1)
+				}
+				lat[i] = time.Since(start)
+			}()
+		}
+		close(gate)
+		wg.Wait()
+	}
+	if burst {
+		next.Store(int64(n)) // every request sent
+	}
 	for range concurrency {
 		wg.Add(1)
 		go func() {
