@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/banzu-bot/banzu/platform/wecom/wecomtest"
 	"github.com/banzu-bot/banzu/store/redistest"
 )
 
@@ -350,4 +351,57 @@ func newServer(t *testing.T, h http.Handler) string {
 	go s.Serve(l)
 	t.Cleanup(func() { s.Close() })
 	return "http://" + l.Addr().String()
+}
+
+// TestWeComLongConnTwoProcesses runs two `banzu serve` processes on one Redis
+// against a fake WeCom socket server: only one holds the robot's connection at
+// a time, and an announcement queued at either process reaches WeCom once.
+func TestWeComLongConnTwoProcesses(t *testing.T) {
+	if testing.Short() {
+		t.Skip("process test")
+	}
+	ws := wecomtest.New(t, "aibot-proc", "secret-proc")
+	url, prefix := redistest.URL(t), redistest.Prefix(t)
+	cfg := writeConfig(t, fmt.Sprintf(`store:
+  driver: redis
+  redis: {url: %q, prefix: %q}
+wecom:
+  aibot: {bot_id: aibot-proc, secret: secret-proc, ws_url: %q}
+teams:
+  - id: t1
+    name: 售前组
+    wecom: {chat_id: wrkT1}
+    members:
+      - {id: chen, name: 陈主管, role: supervisor, wecom_userid: qw-chen}
+`, url, prefix, ws.URL()))
+	env := []string{"BANZU_CONFIG=" + cfg}
+	a := startProc(t, env)
+	b := startProc(t, env)
+	ws.Wait(30*time.Second, "a connection", func(s wecomtest.Snapshot) bool { return s.Online })
+
+	a.say("t1", "chen", "/announce 通知甲")
+	b.say("t1", "chen", "/announce 通知乙")
+	a.say("t1", "chen", "/announce 通知丙")
+	has := func(s wecomtest.Snapshot, text string) int {
+		n := 0
+		for _, r := range s.Of("aibot_send_msg") {
+			if strings.Contains(r.Str("markdown", "content"), text) {
+				n++
+			}
+		}
+		return n
+	}
+	ws.Wait(60*time.Second, "three announcements", func(s wecomtest.Snapshot) bool {
+		return has(s, "通知甲") >= 1 && has(s, "通知乙") >= 1 && has(s, "通知丙") >= 1
+	})
+	time.Sleep(2 * time.Second) // room for a duplicate
+	s := ws.State()
+	for _, text := range []string{"通知甲", "通知乙", "通知丙"} {
+		if n := has(s, text); n != 1 {
+			t.Errorf("%s reached WeCom %d times, want once", text, n)
+		}
+	}
+	if s.MaxConcurrent != 1 || s.Kicks != 0 {
+		t.Errorf("max concurrent connections %d, kicks %d: the processes fought over the robot", s.MaxConcurrent, s.Kicks)
+	}
 }
