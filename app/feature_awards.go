@@ -1,6 +1,8 @@
 package app
 
 import (
+	"context"
+
 	"github.com/banzu-bot/banzu/awards"
 	"github.com/banzu-bot/banzu/bot"
 	"github.com/banzu-bot/banzu/handlers"
@@ -22,6 +24,14 @@ func init() {
 // awards is the recognition feature's handler, built from config.
 func (a *App) awards() *handlers.Awards {
 	return &handlers.Awards{Svc: awards.New(a.Store, a.Cfg.Awards, a.Cfg.Targets, a.Cfg.KPI.StarWeights)}
+}
+
+// grantContestTitle records a title won in the quarterly contest in the
+// recognition ledger, so /badges and the 荣誉勋章 sheet show it.
+func (a *App) grantContestTitle(ctx context.Context, t handlers.ContestTitle) error {
+	_, _, err := a.awards().Svc.GrantContestTitle(ctx, awards.ContestTitle{Team: t.Team, Member: t.Member, Title: t.Title,
+		Contest: t.Contest, Figures: t.Figures, At: t.At})
+	return err
 }
 
 // AwardStats provides the workbook's 荣誉勋章 sheet (for ReportBuilder).

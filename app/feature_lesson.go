@@ -20,7 +20,9 @@ const lessonTick = time.Second
 // process's ticker and commands from advancing a lesson at once.
 func (a *App) Lessons() *handlers.Lessons {
 	return a.feature("lesson", func() any {
-		return handlers.NewLessons(a.Bot, lesson.NewRepo(a.Store), LessonOptions(a.Cfg.Lesson), nil, "")
+		l := handlers.NewLessons(a.Bot, lesson.NewRepo(a.Store), LessonOptions(a.Cfg.Lesson), nil, "")
+		l.Titles = a.grantContestTitle
+		return l
 	}).(*handlers.Lessons)
 }
 

@@ -428,3 +428,62 @@ func TestReferralDueAndRows(t *testing.T) {
 		t.Errorf("rows: %+v", rows)
 	}
 }
+
+// A contest title is granted once per contest, labelled by its quarter,
+// shown on the workbook sheet, and does not stand in for the monthly
+// ceremony's title of the same name.
+func TestContestTitleOnceAndApartFromTheCeremony(t *testing.T) {
+	ctx := context.Background()
+	monthly := func(s *Service) []string {
+		for _, m := range []string{"2026-08", "2026-09", "2026-10"} {
+			putDays(t, s, "t1", "a", m, 30, good)
+			putDays(t, s, "t1", "b", m, 30, poor)
+		}
+		c, err := s.RunCeremony(ctx, "t1", []Member{{ID: "a"}, {ID: "b"}}, month("2026-10"), time.Date(2026, 11, 1, 10, 0, 0, 0, loc))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, ct := range c.Titles {
+			for _, w := range ct.Winners {
+				out = append(out, ct.Title.Name+"="+w.Member)
+			}
+		}
+		return out
+	}
+	control := monthly(newService(t))
+
+	s := newService(t)
+	at := time.Date(2026, 10, 14, 15, 0, 0, 0, loc)
+	for i := 0; i < 2; i++ {
+		for _, ct := range []ContestTitle{
+			{Team: "t1", Member: "b", Title: "服务速度王", Contest: "t1-7", Figures: "答对 5/5 题", At: at},
+			{Team: "t1", Member: "b", Title: "问题终结者", Contest: "t1-7", Figures: "答对 5/5 题", At: at},
+		} {
+			e, created, err := s.GrantContestTitle(ctx, ct)
+			if err != nil || created != (i == 0) || e.Period != "2026-Q4" || e.Points != 0 {
+				t.Fatalf("run %d: %+v created=%v %v", i, e, created, err)
+			}
+		}
+	}
+	st, err := Load(ctx, s.St)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(st.Entries) != 2 || len(st.Of("b")) != 2 {
+		t.Fatalf("ledger: %d entries", len(st.Entries))
+	}
+	if got := MonthLabel("2026-Q4"); got != "2026年第4季度" {
+		t.Errorf("quarter label %q", got)
+	}
+	if got := MonthLabel("2026-Q5"); got != "2026-Q5" {
+		t.Errorf("bad quarter label %q", got)
+	}
+	rows, err := s.Rows(ctx, "t1", time.Date(2026, 10, 1, 0, 0, 0, 0, loc), time.Date(2026, 10, 31, 23, 59, 59, 0, loc))
+	if err != nil || len(rows) != 2 || rows[0].Reason != "2026年第4季度服务技能大练兵：答对 5/5 题" {
+		t.Errorf("rows: %+v %v", rows, err)
+	}
+	if got := monthly(s); fmt.Sprint(got) != fmt.Sprint(control) {
+		t.Errorf("with a contest title the ceremony gave %v, without %v", got, control)
+	}
+}

@@ -20,6 +20,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/banzu-bot/banzu/store"
@@ -36,7 +37,7 @@ const sentColl = "awards.sent"
 
 // Entry kinds.
 const (
-	KindTitle  = "title"  // a monthly title, from the ceremony
+	KindTitle  = "title"  // a title: monthly from the ceremony, quarterly from the skills contest
 	KindBadge  = "badge"  // a 服务之星 badge: bronze, silver, gold
 	KindAward  = "award"  // a hand-given special award: 委屈奖, 伯乐奖
 	KindMentor = "mentor" // Member mentors Subject (for silver)
@@ -59,7 +60,7 @@ type Entry struct {
 	Award   string    `json:"award,omitempty"` // title, badge or award name
 	Member  string    `json:"member"`          // who receives it (the mentor for KindMentor)
 	Team    string    `json:"team"`
-	Period  string    `json:"period,omitempty"`  // "2026-10": the month a title or ceremony badge is for
+	Period  string    `json:"period,omitempty"`  // "2026-10": the month a title or ceremony badge is for; "2026-Q4": a contest's quarter
 	Reason  string    `json:"reason,omitempty"`  // why, in words (a revoke's reason too)
 	Figures string    `json:"figures,omitempty"` // the figures behind it, in words
 	Value   float64   `json:"value,omitempty"`   // the deciding figure
@@ -271,8 +272,14 @@ func addPoints(ctx context.Context, st store.Store, e *Entry, points int, reason
 	return err
 }
 
-// MonthLabel turns "2026-10" into "2026年10月".
+// MonthLabel turns "2026-10" into "2026年10月" (and a quarter key
+// "2026-Q4" into "2026年第4季度").
 func MonthLabel(month string) string {
+	if y, q, ok := strings.Cut(month, "-Q"); ok && len(q) == 1 && q >= "1" && q <= "4" {
+		if t, err := time.Parse("2006", y); err == nil {
+			return fmt.Sprintf("%d年第%s季度", t.Year(), q)
+		}
+	}
 	t, err := time.Parse("2006-01", month)
 	if err != nil {
 		return month

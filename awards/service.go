@@ -217,6 +217,35 @@ func (s *Service) Give(ctx context.Context, e Entry, idem string) (*Entry, bool,
 	return appendEntry(ctx, s.St, idem, &e)
 }
 
+// QuarterKey names the quarter of t: "2026-Q4".
+func QuarterKey(t time.Time) string { return fmt.Sprintf("%d-Q%d", t.Year(), (int(t.Month())-1)/3+1) }
+
+// ContestTitle is a title won in the quarterly skills contest
+// (季度服务技能大练兵): 服务速度王 or 问题终结者.
+type ContestTitle struct {
+	Team    string
+	Member  string
+	Title   string
+	Contest string // the contest's session id: a title is granted once per contest
+	Figures string // what won it, in words
+	At      time.Time
+}
+
+// GrantContestTitle records a contest title in the recognition ledger, once
+// per contest and title (a second run of the contest's end, or a restart,
+// adds nothing). Its period is the contest's quarter, so it never counts as
+// the monthly ceremony's title of the same name. It carries no points: the
+// contest's answers earn those.
+func (s *Service) GrantContestTitle(ctx context.Context, t ContestTitle) (*Entry, bool, error) {
+	if t.Member == "" || t.Title == "" || t.Contest == "" {
+		return nil, false, fmt.Errorf("awards: contest title needs a member, a title and a contest")
+	}
+	q := QuarterKey(t.At)
+	e := &Entry{Kind: KindTitle, Award: t.Title, Member: t.Member, Team: t.Team, Period: q,
+		Reason: MonthLabel(q) + "服务技能大练兵", Figures: t.Figures, At: t.At}
+	return appendEntry(ctx, s.St, fmt.Sprintf("contest/%s/%s", t.Contest, t.Title), e)
+}
+
 // ReferralDue is when 伯乐奖 reminds: the hire date (or, without one, the
 // award date) plus the configured months.
 func (s *Service) ReferralDue(hireDate string, at time.Time) string {

@@ -23,7 +23,10 @@ type Lessons struct {
 	Opts  lesson.Options
 	Weak  lesson.WeakSpots // KPI weak spots; nil when there is no KPI data
 	Owner string           // this replica's id for step leases
-	log   *slog.Logger
+	// Titles records a contest's titles (服务速度王, 问题终结者) where the
+	// recognition feature reads them; nil records none.
+	Titles func(ctx context.Context, t ContestTitle) error
+	log    *slog.Logger
 	// mu keeps this process's ticker and commands from advancing a lesson
 	// at once (the store lease only excludes other replicas).
 	mu sync.Mutex
@@ -44,6 +47,20 @@ const stepLease = 30 * time.Second
 
 // ErrLessonRunning is returned when a team already has a lesson in progress.
 var ErrLessonRunning = errors.New("lesson already running")
+
+// ErrOtherKind is returned by Stop and EndContest when the team's session in
+// progress is of the other kind (a lesson, not a contest, or the reverse).
+var ErrOtherKind = errors.New("session of another kind running")
+
+// ContestTitle is a title won in a contest.
+type ContestTitle struct {
+	Team    string
+	Member  string
+	Title   string // 服务速度王 or 问题终结者
+	Contest string // the session id
+	Figures string // what won it, in words
+	At      time.Time
+}
 
 // TeamDest is where a team's lessons are posted when no chat asked for one:
 // its WeCom group, else its DingTalk group, else its console chat.
@@ -400,27 +417,52 @@ func (l *Lessons) finish(ctx context.Context, bank *lesson.Bank, s *lesson.Sessi
 			return err
 		}
 	}
-	for title, who := range map[string]string{"问题终结者": solver, "服务速度王": speed} {
-		if who == "" {
-			continue
-		}
-		a := lesson.Award{Member: who, Team: s.TeamID, Title: title, Source: "contest", Ref: s.ID, At: now}
-		if err := l.Repo.AddAward(ctx, "contest:"+s.ID+":"+title, a); err != nil {
-			return err
-		}
+	if err := l.grantTitles(ctx, s, res, asked, solver, speed, now); err != nil {
+		return err
 	}
 	l.log.Info("lesson finished", "team_id", s.TeamID, "session", s.ID, "asked", asked, "attended", len(res.Members))
 	return l.Repo.Finish(ctx, s, sum)
 }
 
-// Stop ends the team's lesson now without points.
-func (l *Lessons) Stop(ctx context.Context, team string) (*lesson.Session, error) {
+// grantTitles records a contest's two titles, once each however often the
+// contest's end runs (the recognition ledger's keys name the session).
+func (l *Lessons) grantTitles(ctx context.Context, s *lesson.Session, res lesson.Results, asked int, solver, speed string, now time.Time) error {
+	if s.Kind != lesson.KindContest {
+		return nil
+	}
+	for _, t := range []struct{ title, who string }{{"问题终结者", solver}, {"服务速度王", speed}} {
+		if t.who == "" {
+			continue
+		}
+		if l.Titles == nil {
+			l.log.Warn("contest title not recorded: no recognition ledger", "team_id", s.TeamID, "session", s.ID, "title", t.title, "member_id", t.who)
+			continue
+		}
+		figures := ""
+		for _, m := range res.Members {
+			if m.Member == t.who {
+				figures = fmt.Sprintf("答对 %d/%d 题，答对的题平均用时 %s", m.Correct, asked, secs(m.TimeMS/int64(max(1, m.Correct))))
+			}
+		}
+		if err := l.Titles(ctx, ContestTitle{Team: s.TeamID, Member: t.who, Title: t.title, Contest: s.ID, Figures: figures, At: now}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Stop ends the team's session of kind now without points. With a session
+// of the other kind running it returns that session and ErrOtherKind.
+func (l *Lessons) Stop(ctx context.Context, team string, kind lesson.Kind) (*lesson.Session, error) {
 	var out *lesson.Session
 	held, err := l.withLease(ctx, team, true, func(s *lesson.Session) error {
 		if s == nil {
 			return nil
 		}
 		out = s
+		if s.Kind != kind {
+			return ErrOtherKind
+		}
 		bank, err := l.Repo.Bank(ctx)
 		if err != nil {
 			return err
@@ -429,6 +471,54 @@ func (l *Lessons) Stop(ctx context.Context, team string) (*lesson.Session, error
 	})
 	if err == nil && !held {
 		err = bot.Userf("微课正在推进中，请稍后再试。")
+	}
+	return out, err
+}
+
+// EndContest ends the team's contest now and scores it: the open question
+// closes and is revealed, the results and titles cover the questions put so
+// far. With a lesson running it returns it and ErrOtherKind.
+func (l *Lessons) EndContest(ctx context.Context, team string) (*lesson.Session, error) {
+	var out *lesson.Session
+	held, err := l.withLease(ctx, team, true, func(s *lesson.Session) error {
+		if s == nil {
+			return nil
+		}
+		out = s
+		if s.Kind != lesson.KindContest {
+			return ErrOtherKind
+		}
+		bank, err := l.Repo.Bank(ctx)
+		if err != nil {
+			return err
+		}
+		now := l.now()
+		cur := s.Current()
+		if cur >= 0 && s.Step < len(s.Steps) {
+			// The current question is revealed by the next step unless a
+			// later question's step ran already.
+			next := s.Steps[s.Step]
+			if next.Kind == lesson.StepResults || (next.Kind == lesson.StepQuestion && next.Q == cur+1) {
+				if sq := &s.Questions[cur]; sq.CloseAt.After(now) {
+					sq.CloseAt = now
+				}
+				if err := l.Repo.Save(ctx, s); err != nil {
+					return err
+				}
+				if err := l.reveal(ctx, bank, s, cur); err != nil {
+					return err
+				}
+			}
+		}
+		if asked := s.Asked(); asked < len(s.Questions) {
+			if err := l.Bot.Send(ctx, sessionDest(s), bot.Message{Markdown: fmt.Sprintf("主管提前结束了大练兵：已出 %d/%d 题，按已出的题目计分和评选称号。", asked, len(s.Questions))}); err != nil {
+				return err
+			}
+		}
+		return l.finish(ctx, bank, s, now, false)
+	})
+	if err == nil && !held {
+		err = bot.Userf("大练兵正在推进中，请稍后再试。")
 	}
 	return out, err
 }

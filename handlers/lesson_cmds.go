@@ -36,11 +36,17 @@ func (l *Lessons) lessonCmd() *bot.Command {
 			topic := strings.TrimSpace(strings.Join(req.Args[1:], " "))
 			s, err := l.Start(ctx, req.Team, req.ReplyTo(), lesson.KindLesson, topic, req.Member.ID)
 			if errors.Is(err, ErrLessonRunning) {
-				return bot.Userf("已有一节%s在进行中（%s）。如需重新开始，请先发送 /lesson stop。", kindLabel(s.Kind), s.Topic)
+				if s.Kind == lesson.KindContest {
+					return bot.Userf("大练兵正在进行中，结束后再开始微课。")
+				}
+				return bot.Userf("已有一节微课在进行中（%s）。如需重新开始，请先发送 /lesson stop。", s.Topic)
 			}
 			return err
 		case "stop", "停止", "结束":
-			s, err := l.Stop(ctx, req.Team.ID)
+			s, err := l.Stop(ctx, req.Team.ID, lesson.KindLesson)
+			if errors.Is(err, ErrOtherKind) {
+				return bot.Userf("现在进行的是大练兵，不是微课。发送 /contest stop 提前结束并评奖，或 /contest cancel 取消。")
+			}
 			if err == nil && s == nil {
 				return bot.Userf("现在没有进行中的微课。")
 			}
@@ -177,20 +183,36 @@ func (l *Lessons) contestCmd() *bot.Command {
 	return &bot.Command{
 		Name: "contest", Aliases: []string{"大练兵"},
 		Summary:   "季度服务技能大练兵：限时答题，评出服务速度王和问题终结者",
-		Usage:     "/contest start | /contest stop",
+		Usage:     "/contest start | /contest stop（提前结束并评奖）| /contest cancel（取消，不计分）",
+		Examples:  []string{"/contest start", "/大练兵 stop"},
 		Role:      bot.RoleSupervisor,
 		GroupOnly: true,
 		MinArgs:   1,
 		Handler: func(ctx context.Context, req *bot.Request) error {
-			switch req.Args[0] {
+			switch strings.ToLower(req.Args[0]) {
 			case "start", "开始":
 				s, err := l.Start(ctx, req.Team, req.ReplyTo(), lesson.KindContest, "", req.Member.ID)
 				if errors.Is(err, ErrLessonRunning) {
-					return bot.Userf("已有一节%s在进行中（%s），请等它结束或先 /lesson stop。", kindLabel(s.Kind), s.Topic)
+					if s.Kind == lesson.KindContest {
+						return bot.Userf("大练兵已经在进行中（已出 %d/%d 题）。", s.Asked(), len(s.Questions))
+					}
+					return bot.Userf("现在有一节微课在进行中（%s），请等它结束或先 /lesson stop，再开始大练兵。", s.Topic)
 				}
 				return err
-			case "stop", "停止":
-				s, err := l.Stop(ctx, req.Team.ID)
+			case "stop", "停止", "结束":
+				s, err := l.EndContest(ctx, req.Team.ID)
+				if errors.Is(err, ErrOtherKind) {
+					return bot.Userf("现在没有进行中的大练兵（正在进行的是微课：%s）。", s.Topic)
+				}
+				if err == nil && s == nil {
+					return bot.Userf("现在没有进行中的大练兵。")
+				}
+				return err
+			case "cancel", "取消":
+				s, err := l.Stop(ctx, req.Team.ID, lesson.KindContest)
+				if errors.Is(err, ErrOtherKind) {
+					return bot.Userf("现在没有进行中的大练兵（正在进行的是微课：%s）。", s.Topic)
+				}
 				if err == nil && s == nil {
 					return bot.Userf("现在没有进行中的大练兵。")
 				}

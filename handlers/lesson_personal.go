@@ -169,6 +169,11 @@ func (l *Lessons) answerPersonal(ctx context.Context, req *bot.Request, p *lesso
 // Review starts /practice (/复习): up to five questions from the member's wrong-answer
 // book, the due ones first.
 func (l *Lessons) Review(ctx context.Context, req *bot.Request) error {
+	if p, err := l.Repo.Personal(ctx, req.Member.ID); err != nil {
+		return err
+	} else if p != nil && p.Kind == "exam" {
+		return bot.Userf("你正在进行特训营结业考试（第 %d/%d 题），请先答完考试再复习。", p.Idx+1, len(p.QIDs))
+	}
 	items, err := l.Repo.Wrong(ctx, req.Member.ID)
 	if err != nil {
 		return err

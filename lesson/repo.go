@@ -25,8 +25,6 @@ const (
 	// PointsLedger is the append-only ledger of points the recognition
 	// feature counts.
 	PointsLedger = "points"
-	// AwardsLedger records titles won in contests.
-	AwardsLedger = "awards"
 )
 
 // Repo keeps lessons' state in the store.
@@ -287,26 +285,6 @@ func (r *Repo) AddPoints(ctx context.Context, idem string, e PointsEntry) error 
 	return err
 }
 
-// Award is one title won.
-type Award struct {
-	Member string    `json:"member"`
-	Team   string    `json:"team"`
-	Title  string    `json:"title"`
-	Source string    `json:"source"`
-	Ref    string    `json:"ref"`
-	At     time.Time `json:"at"`
-}
-
-// AddAward appends a title to the awards ledger once per idempotency key.
-func (r *Repo) AddAward(ctx context.Context, idem string, a Award) error {
-	b, err := json.Marshal(a)
-	if err != nil {
-		return err
-	}
-	_, _, err = r.st.Append(ctx, AwardsLedger, idem, b)
-	return err
-}
-
 // Personal is one person's own question set: a /review, a camp day's
 // practice or the camp exam. Questions are answered one at a time.
 type Personal struct {
@@ -349,9 +327,10 @@ type Camp struct {
 	Member    string   `json:"member"`
 	TeamID    string   `json:"team_id"`
 	Platform  string   `json:"platform"`
-	ChatID    string   `json:"chat_id"`
-	StartDay  string   `json:"start_day"` // YYYY-MM-DD, day 1
-	Days      int      `json:"days"`      // 7, more after a failed exam
+	ChatID    string   `json:"chat_id"`           // the team chat the camp was started in
+	UserID    string   `json:"user_id,omitempty"` // the new hire's user id on Platform: the camp runs in their private chat
+	StartDay  string   `json:"start_day"`         // YYYY-MM-DD, day 1
+	Days      int      `json:"days"`              // 7, more after a failed exam
 	Done      []int    `json:"done,omitempty"`
 	Status    string   `json:"status"`          // "active", "passed"
 	Exams     []int    `json:"exams,omitempty"` // exam scores in percent
