@@ -54,10 +54,15 @@ type Outbox struct {
 	log       *slog.Logger
 	wake      chan struct{}
 
-	mu     sync.Mutex
-	paces  map[string]*window
-	heads  map[string]head  // per destination: the oldest message waiting
-	counts map[string]int64 // "sent", "retried", "dead"
+	mu    sync.Mutex
+	paces map[string]*window
+	heads map[string]head // per destination: the oldest message waiting
+	// unsettled holds acks and retries the store refused (Redis restarting):
+	// they are applied at the start of the next rounds, so a delivered
+	// message is not sent again and a failed one does not stay hidden for
+	// a whole claim lease.
+	unsettled map[int64]settle
+	counts    map[string]int64 // "sent", "retried", "dead"
 }
 
 // NewOutbox builds an outbox over the store delivering to the given platforms.
@@ -90,7 +95,7 @@ func NewOutbox(st store.Store, platforms []Platform, opts OutboxOptions) *Outbox
 		opts.Owner = fmt.Sprintf("banzu-%d", rand.Int64())
 	}
 	o := &Outbox{st: st, q: st.Outbox(), platforms: map[string]Platform{}, opts: opts, log: opts.Logger,
-		wake: make(chan struct{}, 1), paces: map[string]*window{}, heads: map[string]head{}, counts: map[string]int64{}}
+		wake: make(chan struct{}, 1), paces: map[string]*window{}, heads: map[string]head{}, counts: map[string]int64{}, unsettled: map[int64]settle{}}
 	for _, p := range platforms {
 		o.platforms[p.Name()] = p
 	}
@@ -204,6 +209,9 @@ func (o *Outbox) Flush(ctx context.Context) (int, error) {
 	if err != nil || !held {
 		return 0, err
 	}
+	if err := o.settle(ctx); err != nil {
+		return 0, err
+	}
 	items, err := o.q.Claim(ctx, o.opts.Now(), 100, o.opts.Lease)
 	if err != nil || len(items) == 0 {
 		return 0, err
@@ -242,7 +250,7 @@ func (o *Outbox) deliverAll(ctx context.Context, list []store.OutboxItem) {
 		if head, waiting := o.blockedBy(it); waiting {
 			// An older message to this destination waits for a retry: keep order.
 			for j, rest := range list[i:] {
-				_ = o.q.Retry(ctx, rest.ID, head.Add(time.Duration(j+1)*time.Millisecond), rest.LastError)
+				o.retry(ctx, rest.ID, head.Add(time.Duration(j+1)*time.Millisecond), rest.LastError)
 			}
 			return
 		}
@@ -251,7 +259,7 @@ func (o *Outbox) deliverAll(ctx context.Context, list []store.OutboxItem) {
 		if !ok {
 			// Keep the chat in order: everything after a deferred message waits too.
 			for j, rest := range list[i+1:] {
-				_ = o.q.Retry(ctx, rest.ID, next.Add(time.Duration(j+1)*time.Millisecond), rest.LastError)
+				o.retry(ctx, rest.ID, next.Add(time.Duration(j+1)*time.Millisecond), rest.LastError)
 			}
 			return
 		}
@@ -277,7 +285,7 @@ func (o *Outbox) deliver(ctx context.Context, it store.OutboxItem) (time.Time, b
 		if key != "" && limit > 0 {
 			if wait := o.reserve(key, limit, per, now); wait > 0 {
 				next := now.Add(wait)
-				_ = o.q.Retry(ctx, it.ID, next, it.LastError)
+				o.retry(ctx, it.ID, next, it.LastError)
 				return next, false
 			}
 		}
@@ -287,9 +295,7 @@ func (o *Outbox) deliver(ctx context.Context, it store.OutboxItem) (time.Time, b
 	cancel()
 	switch {
 	case err == nil:
-		if err := o.q.Ack(ctx, it.ID); err != nil {
-			o.log.Warn("outbox ack failed", "id", it.ID, "error", err)
-		}
+		o.ack(ctx, it.ID)
 		o.count(env.Dest.Platform, "sent")
 		return time.Time{}, true
 	case IsPermanent(err):
@@ -303,7 +309,7 @@ func (o *Outbox) deliver(ctx context.Context, it store.OutboxItem) (time.Time, b
 		}
 		next := now.Add(delay)
 		o.log.Warn("outbox send failed, will retry", "id", it.ID, "dest", it.Dest, "attempt", it.Attempts+1, "retry_in", delay.String(), "error", err)
-		_ = o.q.Retry(ctx, it.ID, next, err.Error())
+		o.retry(ctx, it.ID, next, err.Error())
 		o.count(env.Dest.Platform, "retried")
 		return next, false
 	}
@@ -323,10 +329,10 @@ func (o *Outbox) dead(ctx context.Context, it store.OutboxItem, reason string) {
 	entry, _ := json.Marshal(map[string]any{"item": it, "reason": reason, "at": o.opts.Now()})
 	if _, _, err := o.st.Append(ctx, deadLedger, fmt.Sprintf("outbox-%d", it.ID), entry); err != nil {
 		o.log.Error("outbox dead-letter failed, keeping message", "id", it.ID, "error", err)
-		_ = o.q.Retry(ctx, it.ID, o.opts.Now().Add(o.opts.MaxBackoff), reason)
+		o.retry(ctx, it.ID, o.opts.Now().Add(o.opts.MaxBackoff), reason)
 		return
 	}
-	_ = o.q.Ack(ctx, it.ID)
+	o.ack(ctx, it.ID)
 	platform, _, _ := strings.Cut(it.Dest, ":")
 	o.count(platform, "dead")
 	o.log.Error("outbox message refused for good", "id", it.ID, "dest", it.Dest, "reason", reason)
@@ -395,4 +401,65 @@ func (o *Outbox) reserve(key string, limit int, per time.Duration, now time.Time
 	}
 	w.sent = append(w.sent, now)
 	return 0
+}
+
+// settle is an ack or a retry that the store has yet to take.
+type settle struct {
+	ack     bool
+	due     time.Time
+	lastErr string
+}
+
+// ack acknowledges a delivered message, or remembers to.
+func (o *Outbox) ack(ctx context.Context, id int64) {
+	if err := o.q.Ack(ctx, id); err != nil {
+		o.log.Warn("outbox ack failed, will repeat it", "id", id, "error", err)
+		o.mu.Lock()
+		o.unsettled[id] = settle{ack: true}
+		o.mu.Unlock()
+	}
+}
+
+// retry reschedules a message, or remembers to.
+func (o *Outbox) retry(ctx context.Context, id int64, due time.Time, lastErr string) {
+	err := o.q.Retry(ctx, id, due, lastErr)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		o.log.Warn("outbox retry not recorded, will repeat it", "id", id, "error", err)
+		o.mu.Lock()
+		if cur, ok := o.unsettled[id]; !ok || !cur.ack {
+			o.unsettled[id] = settle{due: due, lastErr: lastErr}
+		}
+		o.mu.Unlock()
+	}
+}
+
+// settle applies the remembered acks and retries; it stops at the first
+// store error (the store is still away).
+func (o *Outbox) settle(ctx context.Context) error {
+	o.mu.Lock()
+	pending := make(map[int64]settle, len(o.unsettled))
+	for id, st := range o.unsettled {
+		pending[id] = st
+	}
+	o.mu.Unlock()
+	for id, st := range pending {
+		var err error
+		if st.ack {
+			err = o.q.Ack(ctx, id)
+		} else {
+			err = o.q.Retry(ctx, id, st.due, st.lastErr)
+			if errors.Is(err, store.ErrNotFound) {
+				err = nil
+			}
+		}
+		if err != nil {
+			return fmt.Errorf("settle outbox %d: %w", id, err)
+		}
+		o.mu.Lock()
+		if o.unsettled[id] == st {
+			delete(o.unsettled, id)
+		}
+		o.mu.Unlock()
+	}
+	return nil
 }
