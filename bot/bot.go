@@ -215,7 +215,7 @@ func (b *Bot) route(ctx context.Context, req *Request) {
 	cmd := b.Commands.Lookup(name)
 	if cmd == nil {
 		msg := fmt.Sprintf("没有 /%s 这个命令。", name)
-		if near := b.Commands.Closest(name); near != "" {
+		if near := b.Commands.ClosestFor(name, req.Role); near != "" {
 			msg += fmt.Sprintf("你是不是想用 /%s ？", near)
 		}
 		_ = req.ReplyText(ctx, msg+"发送 /help 查看可用命令。")

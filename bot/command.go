@@ -82,11 +82,17 @@ func (c *Commands) Lookup(name string) *Command { return c.index[strings.ToLower
 func (c *Commands) All() []*Command { return c.list }
 
 // Closest returns the registered name nearest to name, or "" when nothing is close.
-func (c *Commands) Closest(name string) string {
+func (c *Commands) Closest(name string) string { return c.ClosestFor(name, RoleAdmin) }
+
+// ClosestFor is Closest among the commands someone with role r may use, so a
+// typo is never answered with a command the sender would then be refused.
+func (c *Commands) ClosestFor(name string, r Role) string {
 	best, bestD := "", 1<<30
 	keys := make([]string, 0, len(c.index))
-	for k := range c.index {
-		keys = append(keys, k)
+	for k, cmd := range c.index {
+		if cmd.Role <= r {
+			keys = append(keys, k)
+		}
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
@@ -143,10 +149,29 @@ func ParseCommand(text string) (name string, args []string, rest string, ok bool
 	if len(fields) == 0 {
 		return "", nil, "", false
 	}
-	name = fields[0]
-	rest = strings.TrimSpace(strings.TrimPrefix(text, name))
-	return name, fields[1:], rest, true
+	rest = strings.TrimSpace(strings.TrimPrefix(text, fields[0]))
+	return FoldWidth(fields[0]), fields[1:], rest, true
 }
+
+// FoldWidth turns full-width ASCII (ｋｐｉ, ２０２６－１０, the ideographic
+// space) into its half-width form, as Chinese input methods in full-width
+// mode type it; everything else is kept.
+func FoldWidth(s string) string {
+	if !strings.ContainsFunc(s, isFullWidth) {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == '\u3000':
+			return ' '
+		case isFullWidth(r):
+			return r - 0xFEE0
+		}
+		return r
+	}, s)
+}
+
+func isFullWidth(r rune) bool { return r >= '！' && r <= '～' || r == '\u3000' }
 
 // UsageText renders a command's usage and examples for a chat reply.
 func (cmd *Command) UsageText() string {

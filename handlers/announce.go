@@ -41,10 +41,10 @@ func Announce() *bot.Command {
 			if err := req.Bot().PostTeam(ctx, req.Team.ID, msg); err != nil {
 				return err
 			}
-			if req.Event.Platform == "console" {
+			if req.Event.Platform == "console" && req.Event.ChatType != bot.ChatSingle {
 				return nil // the console is one of the team's chats: the notice is already there
 			}
-			return req.ReplyText(ctx, "通知已发到本团队的所有群。")
+			return req.ReplyText(ctx, fmt.Sprintf("通知已发到%s的所有群。", req.Team.Name))
 		},
 	}
 }

@@ -96,6 +96,10 @@ func (h *Awards) award(ctx context.Context, req *bot.Request) error {
 	if req.Member != nil && m.ID == req.Member.ID {
 		return bot.Userf("不能给自己颁奖。")
 	}
+	if r := req.Bot().Directory.RoleOf(m); r >= req.Role {
+		// Awards go down the line: a supervisor honours agents, not their manager.
+		return bot.Userf("%s 是%s，你只能给角色低于自己的成员颁奖。", m.Name, r.Label())
+	}
 	now := req.Now()
 	e := awards.Entry{Award: kind, Member: m.ID, Team: req.Team.ID, At: now}
 	if req.Member != nil {
@@ -217,9 +221,12 @@ func (h *Awards) mentor(ctx context.Context, req *bot.Request) error {
 	if senior == nil {
 		return bot.Usagef("团队里没有找到师傅 %s。", req.Args[0])
 	}
-	mentee := findAnywhere(req, req.Args[1])
+	mentee := req.FindMember(req.Args[1])
 	if mentee == nil {
-		return bot.Usagef("没有找到徒弟 %s。", req.Args[1])
+		if findAnywhere(req, req.Args[1]) != nil {
+			return bot.Userf("%s 不在%s：师徒需要在同一个团队，请在徒弟所在团队的群里登记。", strings.TrimLeft(req.Args[1], "@＠"), req.Team.Name)
+		}
+		return bot.Usagef("团队里没有找到徒弟 %s。", req.Args[1])
 	}
 	if senior.ID == mentee.ID {
 		return bot.Userf("师傅和徒弟不能是同一个人。")
@@ -276,7 +283,7 @@ func (h *Awards) leaderboard(ctx context.Context, req *bot.Request) error {
 	all := false
 	var periodText []string
 	for _, a := range req.Args {
-		if k, ok := boardKinds[strings.ToLower(a)]; ok {
+		if k, ok := boardKinds[strings.ToLower(bot.FoldWidth(a))]; ok {
 			kind = k
 			continue
 		}
@@ -299,6 +306,11 @@ func (h *Awards) leaderboard(ctx context.Context, req *bot.Request) error {
 	}
 	r, err := period.Parse(strings.Join(periodText, " "), now, def)
 	if err != nil {
+		for _, w := range periodText {
+			if !period.Looks(w) && !strings.ContainsAny(bot.FoldWidth(w), "0123456789") {
+				return bot.Usagef("不认识“%s”：榜单可选 kpi、quiz、knowledge、points（绩效、答题、知识、积分），时间可写 本周、上月、2026-10 等。", w)
+			}
+		}
 		return bot.Usagef("%v", err)
 	}
 	team := req.Team.ID

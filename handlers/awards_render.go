@@ -7,6 +7,7 @@ import (
 	"github.com/banzu-bot/banzu/awards"
 	"github.com/banzu-bot/banzu/bot"
 	"github.com/banzu-bot/banzu/config"
+	"github.com/banzu-bot/banzu/period"
 )
 
 // titleIcons decorate the ceremony post.
@@ -36,8 +37,15 @@ func (h *Awards) awardText(b *bot.Bot, e *awards.Entry, giver string) string {
 	case awards.Grievance:
 		fmt.Fprintf(&sb, "🎉 **委屈奖** 颁给 **%s**！\n原因：%s\n面对委屈依然专业，辛苦了！奖励：荣誉证书 + 当月奖金翻倍。", name, e.Reason)
 	case awards.Referral:
-		fmt.Fprintf(&sb, "🎉 **伯乐奖** 颁给 **%s**！\n%s，奖金 %d 元。\n%s 时会提醒主管确认：新人 %d 个月内晋升，再奖励 %d 元。",
-			name, e.Reason, cfg.ReferralBonus, e.Due, cfg.ReferralReminderMonths, cfg.ReferralPromotionBonus)
+		fmt.Fprintf(&sb, "🎉 **伯乐奖** 颁给 **%s**！\n%s，奖金 %d 元。\n", name, e.Reason, cfg.ReferralBonus)
+		if e.Due <= e.At.Format(period.Layout) {
+			// The hire is already past the window: no reminder to wait for.
+			fmt.Fprintf(&sb, "新人入职已满 %d 个月（%s），明早会提醒主管确认：%d 个月内已晋升的，再奖励 %d 元。",
+				cfg.ReferralReminderMonths, e.Due, cfg.ReferralReminderMonths, cfg.ReferralPromotionBonus)
+		} else {
+			fmt.Fprintf(&sb, "%s 时会提醒主管确认：新人 %d 个月内晋升，再奖励 %d 元。",
+				e.Due, cfg.ReferralReminderMonths, cfg.ReferralPromotionBonus)
+		}
 	}
 	if e.Points != 0 {
 		fmt.Fprintf(&sb, "\n积分 +%d", e.Points)

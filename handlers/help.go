@@ -20,11 +20,11 @@ func Help(cmds *bot.Commands) *bot.Command {
 			if len(req.Args) == 0 {
 				return req.ReplyText(ctx, cmds.HelpText(req.Role))
 			}
-			name := strings.TrimLeft(req.Args[0], "/／")
+			name := bot.FoldWidth(strings.TrimLeft(req.Args[0], "/／"))
 			cmd := cmds.Lookup(name)
 			if cmd == nil || req.Role < cmd.Role {
 				msg := fmt.Sprintf("没有你可用的 /%s 命令。", name)
-				if near := cmds.Closest(name); near != "" && cmds.Lookup(near).Role <= req.Role {
+				if near := cmds.ClosestFor(name, req.Role); near != "" {
 					msg += fmt.Sprintf("你是不是想查 /%s ？", near)
 				}
 				return req.ReplyText(ctx, msg)

@@ -139,7 +139,24 @@ func (k *Knowledge) submitCmd() *bot.Command {
 				b.WriteString("\n发送 /kb 编号 查看；如果重复，主管审核时会处理。")
 			}
 			msg := bot.Message{Markdown: b.String()}
-			if sups := kbSupervisors(req.Bot(), req.Team); len(sups) > 0 {
+			sups := kbSupervisors(req.Bot(), req.Team)
+			if req.Event.ChatType == bot.ChatSingle {
+				// An @ in the submitter's private chat reaches nobody: tell the
+				// reviewers one to one instead.
+				note := bot.Message{Markdown: fmt.Sprintf("%s 私聊投稿了 **%s**「%s」，等待审核，请在%s群里发送 /审核 查看。",
+					req.Member.Name, e.Ref(), knowledge.Clip(e.Question, 40), req.Team.Name)}
+				told := false
+				for _, m := range sups {
+					if m.ID != req.Member.ID && req.Bot().SendMember(ctx, m.ID, note) == nil {
+						told = true
+					}
+				}
+				if told {
+					msg.Markdown += "\n\n已私信通知主管审核。"
+				}
+				return req.Reply(ctx, msg)
+			}
+			if len(sups) > 0 {
 				names, ids := kbMention(req.Event.Platform, sups)
 				msg.Markdown += fmt.Sprintf("\n\n%s 有新的投稿待审核，发送 /审核 查看。", names)
 				msg.Mentions = ids
@@ -267,7 +284,7 @@ func (k *Knowledge) reviewCmd() *bot.Command {
 	return &bot.Command{
 		Name: "review", Aliases: []string{"审核", "待审"},
 		Summary: "查看待审核的知识投稿",
-		Usage:   "/review（/审核）",
+		Usage:   "/review",
 		Role:    bot.RoleSupervisor, GroupOnly: true,
 		Handler: func(ctx context.Context, req *bot.Request) error {
 			pending, err := k.Svc.Entries(ctx, req.Team.ID, knowledge.Pending)

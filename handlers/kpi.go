@@ -61,7 +61,7 @@ func (k *KPI) Command() *bot.Command {
 func (k *KPI) handle(ctx context.Context, req *bot.Request) error {
 	now := req.Now()
 	args := req.Args
-	if len(args) > 0 && (strings.EqualFold(args[0], "team") || args[0] == "团队") {
+	if len(args) > 0 && (strings.EqualFold(bot.FoldWidth(args[0]), "team") || args[0] == "团队") {
 		return k.team(ctx, req, strings.Join(args[1:], " "), now)
 	}
 	var m *bot.Member
@@ -113,8 +113,26 @@ func (k *KPI) member(ctx context.Context, req *bot.Request, m *bot.Member, perio
 		}
 		shown = append(shown, reports.Period{Label: r.Label, Totals: rep.Agents[m.ID]})
 	}
+	if role := req.Bot().Directory.RoleOf(m); role >= bot.RoleSupervisor && noTotals(shown) {
+		// Supervisors and managers serve no customers: point them at what
+		// they came for instead of an empty card against agent targets.
+		who := "你是" + role.Label()
+		if req.Member == nil || m.ID != req.Member.ID {
+			who = m.Name + " 是" + role.Label()
+		}
+		return req.ReplyText(ctx, who+"，没有个人 KPI。\n查看团队：/kpi team [上月]\n查看某位客服：/kpi @名字 [上月]")
+	}
 	level := p.Level(m.ID)
 	return req.ReplyText(ctx, reports.AgentKPI(m.Name, levelLabel(level), kpi.RulesFor(k.Targets, level), shown...))
+}
+
+func noTotals(ps []reports.Period) bool {
+	for _, p := range ps {
+		if p.Totals != nil {
+			return false
+		}
+	}
+	return true
 }
 
 // team answers the team's KPI for a period (month to date by default).

@@ -40,6 +40,9 @@ type reportArgs struct {
 	period string
 }
 
+// rangeSeparators join two dates into a range when typed as a word of their own.
+var rangeSeparators = map[string]bool{"至": true, "到": true, "~": true, "～": true, "—": true}
+
 func parseReportArgs(req *bot.Request) (reportArgs, error) {
 	var a reportArgs
 	var when []string
@@ -49,8 +52,17 @@ func parseReportArgs(req *bot.Request) (reportArgs, error) {
 			a.all = true
 		case period.Looks(arg) || (len(when) > 0 && period.Looks(strings.Join(append(when, arg), " "))):
 			when = append(when, arg)
+		case len(when) > 0 && rangeSeparators[arg]:
+			// "2026-10-01 至 2026-10-15": the separator on its own, the end date follows.
+			when = append(when, arg)
 		default:
 			m := req.FindMember(arg)
+			if m == nil && strings.ContainsAny(bot.FoldWidth(arg), "0123456789") {
+				// Digits: a mistyped period (2026-13), not a name.
+				if _, err := period.Parse(arg, req.Now(), period.Range{}); err != nil {
+					return a, bot.Usagef("%v", err)
+				}
+			}
 			if m == nil {
 				return a, bot.Usagef("没有找到“%s”：它不是本团队的成员，也不是可识别的时间。", strings.TrimLeft(arg, "@＠"))
 			}

@@ -73,7 +73,7 @@ func Quarter(t time.Time) Range {
 // 至 or 到). Ranges that reach into the future end at today. An empty text
 // is def.
 func Parse(text string, now time.Time, def Range) (Range, error) {
-	s := strings.TrimSpace(text)
+	s := strings.TrimSpace(foldWidth(text))
 	if s == "" {
 		return def, nil
 	}
@@ -152,6 +152,20 @@ func parseDates(s string, today time.Time) (Range, error) {
 		return Month(time.Date(y, time.Month(month), 1, 0, 0, 0, 0, loc)), nil
 	}
 	return Range{}, fmt.Errorf("无法识别的时间“%s”：可以写 本周、上周、本月、上月、本季、2026-10，或 2026-10-01 2026-10-15", s)
+}
+
+// foldWidth turns full-width digits and punctuation (２０２６－１０, typed in
+// a Chinese input method's full-width mode) into half-width ones.
+func foldWidth(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == '\u3000':
+			return ' '
+		case r >= '！' && r <= '｝': // ～ stays: it is a range separator as it is
+			return r - 0xFEE0
+		}
+		return r
+	}, s)
 }
 
 // Looks reports whether text reads as a period (so a command can tell a

@@ -62,3 +62,17 @@ func TestMonthToDateOnTheFirst(t *testing.T) {
 		t.Fatalf("MonthToDate on the 1st = %s..%s", r.FromDate(), r.ToDate())
 	}
 }
+
+func TestParseFullWidth(t *testing.T) {
+	now := time.Date(2026, 11, 23, 9, 30, 0, 0, time.UTC)
+	for in, want := range map[string]string{
+		"２０２６－１０": "2026-10-01..2026-10-31",
+		"２０２６－１０－０１　２０２６－１０－１５":   "2026-10-01..2026-10-15",
+		"2026-10-01 至 2026-10-15": "2026-10-01..2026-10-15",
+	} {
+		r, err := Parse(in, now, Range{})
+		if err != nil || r.FromDate()+".."+r.ToDate() != want {
+			t.Errorf("Parse(%q) = %v %v, want %s", in, r, err, want)
+		}
+	}
+}

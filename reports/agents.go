@@ -2,6 +2,8 @@ package reports
 
 import (
 	"fmt"
+	"slices"
+	"sort"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
@@ -26,7 +28,7 @@ func (b *Builder) agentsSheet(f *excelize.File, st *styles, req *Request, data [
 	}
 	n := 0
 	for _, d := range data {
-		for _, id := range d.order {
+		for _, id := range rankOrder(d) {
 			tot := d.rep.Agents[id]
 			v := t.rowBuf()
 			if r, ok := d.rank[id]; ok {
@@ -81,6 +83,23 @@ func (b *Builder) agentsSheet(f *excelize.File, st *styles, req *Request, data [
 		}
 	}
 	return t.finish()
+}
+
+// rankOrder lists a team's agents best rank first (the sheet's first column
+// is 排名, so it reads top down); agents without a rank follow in roster order.
+func rankOrder(d *teamData) []string {
+	out := slices.Clone(d.order)
+	sort.SliceStable(out, func(i, j int) bool {
+		ri, oki := d.rank[out[i]]
+		rj, okj := d.rank[out[j]]
+		switch {
+		case oki && okj:
+			return ri < rj
+		default:
+			return oki && !okj
+		}
+	})
+	return out
 }
 
 // mergeMetrics returns the metrics in a or b, in display order.

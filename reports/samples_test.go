@@ -249,13 +249,18 @@ func TestWorkbookMatchesSampleMonth(t *testing.T) {
 		t.Errorf("客服明细 has %d agents, want %d", agents, len(e.Agents)-1)
 	}
 	ranks := map[int]float64{}
-	for _, r := range rows {
+	for i, r := range rows {
 		rk, err1 := strconv.Atoi(cell(r, idx["排名"]))
 		sc, err2 := strconv.ParseFloat(cell(r, idx["综合得分"]), 64)
 		if err1 != nil || err2 != nil {
 			t.Fatalf("rank %q score %q", cell(r, idx["排名"]), cell(r, idx["综合得分"]))
 		}
 		ranks[rk] = sc
+		// The first column is 排名: the sheet reads top down (QA: it was in
+		// roster order, 8, 1, 3, 5 …).
+		if rk != i+1 {
+			t.Errorf("客服明细 row %d has rank %d", i+1, rk)
+		}
 	}
 	for i := 1; i <= agents; i++ {
 		if _, ok := ranks[i]; !ok {

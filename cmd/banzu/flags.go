@@ -1,12 +1,14 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"strings"
 
+	"github.com/banzu-bot/banzu/app"
 	"github.com/banzu-bot/banzu/config"
 	"github.com/banzu-bot/banzu/demo"
 )
@@ -50,6 +52,16 @@ func (c *common) load(env []string) (*config.Config, error) {
 		demo.Apply(cfg)
 	}
 	return cfg, cfg.Validate()
+}
+
+// seedDemo adds the demo company's data (KPI history, knowledge …) the first
+// time a --demo command opens a data directory, as banzu serve --demo does:
+// `banzu job run daily-summary --demo` has yesterday's figures to post.
+func (c *common) seedDemo(ctx context.Context, a *app.App) error {
+	if !c.demo {
+		return nil
+	}
+	return demo.Seed(ctx, a.Store, a.Bot, a.DemoSeeders())
 }
 
 func lookupEnv(env []string, key string) string {

@@ -63,6 +63,9 @@ func jobCmd(ctx context.Context, args []string, stdout, stderr io.Writer, env []
 			return fmt.Errorf("没有团队 %q", *team)
 		}
 	}
+	if err := c.seedDemo(ctx, a); err != nil {
+		return err
+	}
 	stop, err := a.Start(ctx)
 	if err != nil {
 		return err
@@ -71,10 +74,39 @@ func jobCmd(ctx context.Context, args []string, stdout, stderr io.Writer, env []
 	// A manual run is its own slot: it never collides with a scheduled one.
 	slot := time.Now().In(a.Cfg.Location())
 	for _, t := range teams {
-		if err := j.Fn(ctx, jobs.Run{TeamID: t, Slot: slot}); err != nil {
-			return fmt.Errorf("任务 %s（团队 %s）失败: %w", name, t, err)
+		scope := "全公司"
+		if t != "" {
+			scope = "团队 " + t
 		}
-		fmt.Fprintf(stdout, "任务 %s 已运行（团队 %s）\n", name, t)
+		if err := j.Fn(ctx, jobs.Run{TeamID: t, Slot: slot}); err != nil {
+			return fmt.Errorf("任务 %s（%s）失败: %w", name, scope, err)
+		}
+		fmt.Fprintf(stdout, "任务 %s 已运行（%s）\n", name, scope)
+	}
+	if !j.PerTeam && *team != "" {
+		fmt.Fprintf(stdout, "（%s 是全公司任务，--team 不起作用）\n", name)
+	}
+	// Wait for what the job queued to go out before stopping: stopping while
+	// a message is being sent leaves it claimed until the next banzu serve.
+	if left := waitOutbox(ctx, a, 10*time.Second); left > 0 {
+		fmt.Fprintf(stdout, "还有 %d 条消息在发件箱中，下次 banzu serve 启动时会继续发送\n", left)
 	}
 	return nil
+}
+
+// waitOutbox waits up to d for the outbox to empty and returns how many
+// messages are still waiting.
+func waitOutbox(ctx context.Context, a *app.App, d time.Duration) int {
+	deadline := time.Now().Add(d)
+	for {
+		depth, _, err := a.Store.Outbox().Stats(ctx)
+		if err != nil || depth == 0 || time.Now().After(deadline) {
+			return max(depth, 0)
+		}
+		select {
+		case <-ctx.Done():
+			return depth
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
 }

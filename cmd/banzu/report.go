@@ -59,6 +59,9 @@ func reportCmd(ctx context.Context, args []string, stdout, stderr io.Writer, env
 		return err
 	}
 	defer a.Close()
+	if err := c.seedDemo(ctx, a); err != nil {
+		return err
+	}
 	teams, err := pickTeams(a.Directory, *team)
 	if err != nil {
 		return err
