@@ -18,6 +18,7 @@ import (
 	"github.com/banzu-bot/banzu/config"
 	"github.com/banzu-bot/banzu/demo"
 	"github.com/banzu-bot/banzu/jobs"
+	"github.com/banzu-bot/banzu/kpi"
 	"github.com/banzu-bot/banzu/platform/console"
 	"github.com/banzu-bot/banzu/store"
 	"github.com/banzu-bot/banzu/store/embedded"
@@ -58,6 +59,9 @@ type App struct {
 
 // New builds banzu from cfg. The caller must Close it.
 func New(ctx context.Context, cfg *config.Config, opts Options) (*App, error) {
+	if err := kpi.ValidateTargets(cfg.Targets); err != nil {
+		return nil, err
+	}
 	a := &App{Cfg: cfg, Log: opts.Logger, now: opts.Now, Store: opts.Store}
 	if a.Log == nil {
 		a.Log = slog.Default()

@@ -7,6 +7,9 @@ import (
 	"strings"
 )
 
+// Loopback reports whether addr listens only on the local machine.
+func Loopback(addr string) bool { return loopback(addr) }
+
 // loopback reports whether addr listens only on the local machine.
 func loopback(addr string) bool {
 	host, _, err := net.SplitHostPort(addr)

@@ -23,12 +23,12 @@ func Load(path string, env []string) (*Config, error) {
 	if path != "" {
 		data, err := os.ReadFile(path)
 		if err != nil {
-			return nil, fmt.Errorf("读取配置文件失败: %w", err)
+			return nil, describeReadError(path, err)
 		}
 		dec := yaml.NewDecoder(bytes.NewReader(data))
 		dec.KnownFields(true)
 		if err := dec.Decode(cfg); err != nil && !errors.Is(err, io.EOF) {
-			return nil, fmt.Errorf("配置文件 %s 格式错误: %w", path, err)
+			return nil, fmt.Errorf("配置文件 %s：%s", path, describeYAMLError(err))
 		}
 	}
 	if err := ApplyEnv(cfg, env); err != nil {

@@ -67,7 +67,17 @@ func (c *Config) Validate() error {
 		if !oneOf(level, "agent", "senior", "team") {
 			bad("targets."+level, "级别应为 agent、senior 或 team")
 		}
-		_ = rules // rule names are checked by the kpi package
+		for rule, v := range rules {
+			key := "targets." + level + "." + rule
+			switch {
+			case strings.HasSuffix(rule, "_response_max"):
+				if v <= 0 || v > 3600 {
+					bad(key, "应为 0 到 3600 之间的秒数，得到 %g", v)
+				}
+			case v < 0 || v > 1:
+				bad(key, "比例应写成 0 到 1 之间的小数（90%% 写 0.9），得到 %g", v)
+			}
+		}
 	}
 	if c.KPI.AlertYellow <= 0 || c.KPI.AlertRed < c.KPI.AlertYellow {
 		bad("kpi.alert_yellow", "黄色预警阈值应大于 0，且不大于红色预警阈值 kpi.alert_red（得到 %g 和 %g）", c.KPI.AlertYellow, c.KPI.AlertRed)
@@ -95,6 +105,26 @@ func (c *Config) Validate() error {
 func (c *Config) validateTeams(bad func(key, format string, args ...any)) {
 	teams := map[string]bool{}
 	members := map[string]string{}
+	for _, t := range c.Teams {
+		for _, m := range t.Members {
+			members[m.ID] = ""
+		}
+	}
+	for i, t := range c.Teams {
+		inTeam := map[string]bool{}
+		for j, m := range t.Members {
+			if inTeam[m.ID] {
+				bad(fmt.Sprintf("teams[%d].members[%d].id", i, j), "成员 %q 在团队 %q 里出现了两次", m.ID, t.ID)
+			}
+			inTeam[m.ID] = true
+			if m.Mentor != "" {
+				if _, ok := members[m.Mentor]; !ok {
+					bad(fmt.Sprintf("teams[%d].members[%d].mentor", i, j), "师傅 %q 不是任何团队的成员（填成员的 id）", m.Mentor)
+				}
+			}
+		}
+	}
+	members = map[string]string{}
 	for i, t := range c.Teams {
 		key := fmt.Sprintf("teams[%d]", i)
 		if !idPattern.MatchString(t.ID) {
@@ -114,7 +144,7 @@ func (c *Config) validateTeams(bad func(key, format string, args ...any)) {
 			if strings.TrimSpace(m.Name) == "" {
 				bad(mkey+".name", "不能为空")
 			}
-			if prev, ok := members[m.ID]; ok && prev != m.Name {
+			if prev, ok := members[m.ID]; ok && prev != m.Name && !inTeamTwice(t, m.ID) {
 				bad(mkey+".id", "成员 %q 在多个团队中的姓名不一致（%s / %s）", m.ID, prev, m.Name)
 			}
 			members[m.ID] = m.Name
@@ -149,4 +179,15 @@ func (c *Config) Location() *time.Location {
 		return time.FixedZone("CST", 8*3600)
 	}
 	return loc
+}
+
+// inTeamTwice reports whether id appears more than once in t (reported on its own).
+func inTeamTwice(t Team, id string) bool {
+	n := 0
+	for _, m := range t.Members {
+		if m.ID == id {
+			n++
+		}
+	}
+	return n > 1
 }

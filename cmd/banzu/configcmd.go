@@ -7,6 +7,7 @@ import (
 
 	"github.com/banzu-bot/banzu/app"
 	"github.com/banzu-bot/banzu/config"
+	"github.com/banzu-bot/banzu/kpi"
 )
 
 func configCmd(_ context.Context, args []string, stdout, stderr io.Writer, env []string) error {
@@ -19,12 +20,18 @@ func configCmd(_ context.Context, args []string, stdout, stderr io.Writer, env [
 		return err
 	}
 	cfg, err := c.load(env)
+	if err == nil {
+		err = kpi.ValidateTargets(cfg.Targets) // rule names live with the KPI rules
+	}
 	switch sub {
 	case "check":
 		if err != nil {
 			return fmt.Errorf("配置有误：\n%v", err)
 		}
 		notes := app.Check(cfg)
+		if cfg.Console.Enabled && cfg.Console.Token == "" && !app.Loopback(cfg.Listen) {
+			notes = append(notes, "警告：listen 不是 127.0.0.1，但没有设置 console.token；banzu serve 会拒绝启动（请设置 console.token 或关闭 console.enabled）")
+		}
 		fmt.Fprintf(stdout, "配置有效：%d 个团队，存储 %s，时区 %s\n", len(cfg.Teams), cfg.Store.Driver, cfg.TimeZone)
 		for _, n := range notes {
 			fmt.Fprintf(stdout, "- %s\n", n)

@@ -60,3 +60,17 @@ func TestJobRunUnknown(t *testing.T) {
 		t.Errorf("job run unknown: %d %q", code, errOut)
 	}
 }
+
+func TestConfigCheckTargetsAndExposedConsole(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "banzu.yaml")
+	os.WriteFile(path, []byte("targets:\n  agent: {satisfation_min: 0.9}\n"), 0o600)
+	env := []string{"BANZU_CONFIG=" + path, "BANZU_DATA_DIR=" + dir}
+	if code, _, errOut := runCLI(t, env, "config", "check"); code != 1 || !strings.Contains(errOut, "targets.agent.satisfation_min") {
+		t.Errorf("unknown target rule: %d %q", code, errOut)
+	}
+	os.WriteFile(path, []byte("listen: 0.0.0.0:8080\n"), 0o600)
+	if code, out, _ := runCLI(t, env, "config", "check"); code != 0 || !strings.Contains(out, "没有设置 console.token") {
+		t.Errorf("exposed console without token should be warned about: %d %q", code, out)
+	}
+}
