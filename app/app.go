@@ -31,6 +31,9 @@ type Options struct {
 	Now    func() time.Time // a fake clock in tests
 	Store  store.Store      // an already open store (tests); opened from config when nil
 	Owner  string           // this process's id among replicas
+	// NoSchedule starts everything but the job scheduler (a manual
+	// `banzu job run` must not fire scheduled jobs meanwhile).
+	NoSchedule bool
 }
 
 // App is a running banzu.
@@ -45,13 +48,14 @@ type App struct {
 	Jobs      *jobs.Registry
 	Mux       *http.ServeMux
 
-	now       func() time.Time
-	ownsStore bool
-	seeders   []demo.Seeder
-	listeners []bot.Listener
-	drainers  []func() error // close a platform's intake, handing queued events to the bot; idempotent
-	closers   []func() error
-	obs       *observability
+	now        func() time.Time
+	ownsStore  bool
+	seeders    []demo.Seeder
+	listeners  []bot.Listener
+	drainers   []func() error // close a platform's intake, handing queued events to the bot; idempotent
+	closers    []func() error
+	obs        *observability
+	noSchedule bool
 
 	featuresMu sync.Mutex
 	features   map[string]any // feature name -> its state (see feature)
@@ -62,7 +66,7 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (*App, error) {
 	if err := kpi.ValidateTargets(cfg.Targets); err != nil {
 		return nil, err
 	}
-	a := &App{Cfg: cfg, Log: opts.Logger, now: opts.Now, Store: opts.Store}
+	a := &App{Cfg: cfg, Log: opts.Logger, now: opts.Now, Store: opts.Store, noSchedule: opts.NoSchedule}
 	if a.Log == nil {
 		a.Log = slog.Default()
 	}
@@ -168,6 +172,9 @@ func (a *App) Start(ctx context.Context) (stop func(), err error) {
 	plan, err := jobs.Plan(a.Jobs, teamIDs, a.Cfg.Schedules, perTeam)
 	if err != nil {
 		return nil, err
+	}
+	if a.noSchedule {
+		plan = nil
 	}
 	sched := jobs.NewScheduler(a.Store, plan, a.Cfg.Location(), a.Log)
 	sched.OnRun = a.obs.jobRan

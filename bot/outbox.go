@@ -115,6 +115,9 @@ func (o *Outbox) platform(name string) Platform {
 	return o.platforms[name]
 }
 
+// roundGrace is how long a delivery round may go on after Run is told to stop.
+const roundGrace = 10 * time.Second
+
 // enqueuePatience is how long Enqueue keeps retrying a failing store.
 const enqueuePatience = 20 * time.Second
 
@@ -188,8 +191,17 @@ func (o *Outbox) Run(ctx context.Context) {
 	t := time.NewTicker(o.opts.Poll)
 	defer t.Stop()
 	defer o.st.Release(context.Background(), "outbox-sender", o.opts.Owner)
+	// A round in progress when ctx ends may finish its deliveries (up to
+	// roundGrace), so no message is left claimed and hidden by a cut-off send.
+	round, cancelRound := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancelRound()
+	stopGrace := context.AfterFunc(ctx, func() { time.AfterFunc(roundGrace, cancelRound) })
+	defer stopGrace()
 	for {
-		if n, err := o.Flush(ctx); err != nil && ctx.Err() == nil {
+		if ctx.Err() != nil {
+			return
+		}
+		if n, err := o.Flush(round); err != nil && ctx.Err() == nil {
 			o.log.Warn("outbox round failed", "error", err)
 		} else if n > 0 {
 			continue // more may be due right away

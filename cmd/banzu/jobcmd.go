@@ -32,7 +32,7 @@ func jobCmd(ctx context.Context, args []string, stdout, stderr io.Writer, env []
 	if err != nil {
 		return err
 	}
-	a, err := app.New(ctx, cfg, app.Options{Logger: newLogger(cfg, stderr)})
+	a, err := app.New(ctx, cfg, app.Options{Logger: newLogger(cfg, stderr), NoSchedule: true})
 	if err != nil {
 		return err
 	}
