@@ -262,7 +262,7 @@ func (o *Outbox) deliverAll(ctx context.Context, list []store.OutboxItem) {
 		if head, waiting := o.blockedBy(it); waiting {
 			// An older message to this destination waits for a retry: keep order.
 			for j, rest := range list[i:] {
-				o.retry(ctx, rest.ID, head.Add(time.Duration(j+1)*time.Millisecond), rest.LastError)
+				o.postpone(ctx, rest.ID, head.Add(time.Duration(j+1)*time.Millisecond))
 			}
 			return
 		}
@@ -271,7 +271,7 @@ func (o *Outbox) deliverAll(ctx context.Context, list []store.OutboxItem) {
 		if !ok {
 			// Keep the chat in order: everything after a deferred message waits too.
 			for j, rest := range list[i+1:] {
-				o.retry(ctx, rest.ID, next.Add(time.Duration(j+1)*time.Millisecond), rest.LastError)
+				o.postpone(ctx, rest.ID, next.Add(time.Duration(j+1)*time.Millisecond))
 			}
 			return
 		}
@@ -297,7 +297,7 @@ func (o *Outbox) deliver(ctx context.Context, it store.OutboxItem) (time.Time, b
 		if key != "" && limit > 0 {
 			if wait := o.reserve(key, limit, per, now); wait > 0 {
 				next := now.Add(wait)
-				o.retry(ctx, it.ID, next, it.LastError)
+				o.postpone(ctx, it.ID, next)
 				return next, false
 			}
 		}
@@ -415,11 +415,12 @@ func (o *Outbox) reserve(key string, limit int, per time.Duration, now time.Time
 	return 0
 }
 
-// settle is an ack or a retry that the store has yet to take.
+// settle is an ack, a retry or a postponement the store has yet to take.
 type settle struct {
-	ack     bool
-	due     time.Time
-	lastErr string
+	ack      bool
+	postpone bool
+	due      time.Time
+	lastErr  string
 }
 
 // ack acknowledges a delivered message, or remembers to.
@@ -445,6 +446,20 @@ func (o *Outbox) retry(ctx context.Context, id int64, due time.Time, lastErr str
 	}
 }
 
+// postpone defers a message that waits for its turn (pacing, order), or
+// remembers to; it does not count as a failed attempt.
+func (o *Outbox) postpone(ctx context.Context, id int64, due time.Time) {
+	err := o.q.Postpone(ctx, id, due)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		o.log.Warn("outbox postponement not recorded, will repeat it", "id", id, "error", err)
+		o.mu.Lock()
+		if cur, ok := o.unsettled[id]; !ok || cur.postpone {
+			o.unsettled[id] = settle{postpone: true, due: due}
+		}
+		o.mu.Unlock()
+	}
+}
+
 // settle applies the remembered acks and retries; it stops at the first
 // store error (the store is still away).
 func (o *Outbox) settle(ctx context.Context) error {
@@ -456,13 +471,16 @@ func (o *Outbox) settle(ctx context.Context) error {
 	o.mu.Unlock()
 	for id, st := range pending {
 		var err error
-		if st.ack {
+		switch {
+		case st.ack:
 			err = o.q.Ack(ctx, id)
-		} else {
+		case st.postpone:
+			err = o.q.Postpone(ctx, id, st.due)
+		default:
 			err = o.q.Retry(ctx, id, st.due, st.lastErr)
-			if errors.Is(err, store.ErrNotFound) {
-				err = nil
-			}
+		}
+		if errors.Is(err, store.ErrNotFound) {
+			err = nil
 		}
 		if err != nil {
 			return fmt.Errorf("settle outbox %d: %w", id, err)

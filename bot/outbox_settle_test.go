@@ -86,3 +86,31 @@ func TestOutboxSettlesAfterStoreOutage(t *testing.T) {
 		t.Fatalf("delivered %q, want each message once", got)
 	}
 }
+
+// TestOutboxPacingIsNotAFailure: a message held back by the rate limit is
+// postponed without counting an attempt, so later backoff is not inflated.
+func TestOutboxPacingIsNotAFailure(t *testing.T) {
+	ctx := context.Background()
+	st := openStore(t)
+	rec := &recorder{pace: 1} // one message a minute per chat
+	out := bot.NewOutbox(st, []bot.Platform{rec}, bot.OutboxOptions{})
+	dest := bot.Destination{Platform: "console", ChatID: "t1"}
+	for _, text := range []string{"一", "二"} {
+		if err := out.Enqueue(ctx, dest, bot.Message{Text: text}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for range 3 {
+		out.Flush(ctx)
+	}
+	if got := rec.texts(); len(got) != 1 {
+		t.Fatalf("delivered %q within the limit's minute, want one", got)
+	}
+	items, err := st.Outbox().Claim(ctx, time.Now().Add(2*time.Minute), 10, time.Minute)
+	if err != nil || len(items) != 1 {
+		t.Fatalf("waiting items: %v %v", items, err)
+	}
+	if items[0].Attempts != 0 || items[0].LastError != "" {
+		t.Fatalf("the paced message counts %d attempts (%q), want none", items[0].Attempts, items[0].LastError)
+	}
+}

@@ -101,6 +101,9 @@ type Outbox interface {
 	Ack(ctx context.Context, id int64) error
 	// Retry makes an item due again at dueAt, counting the attempt and its error.
 	Retry(ctx context.Context, id int64, dueAt time.Time, lastErr string) error
+	// Postpone makes an item due again at dueAt without counting an attempt
+	// (a rate limit deferred it; nothing failed). ErrNotFound when missing.
+	Postpone(ctx context.Context, id int64, dueAt time.Time) error
 	// Stats reports how many items wait and the oldest one's creation time
 	// (zero when empty).
 	Stats(ctx context.Context) (depth int, oldest time.Time, err error)

@@ -227,6 +227,18 @@ func (o *outbox) Ack(ctx context.Context, id int64) error {
 // A zero dueAt means now. It returns store.ErrNotFound when the item does not
 // exist.
 func (o *outbox) Retry(ctx context.Context, id int64, dueAt time.Time, lastErr string) error {
+	return o.reschedule(ctx, "retry", id, dueAt, func(item *store.OutboxItem) {
+		item.Attempts++
+		item.LastError = lastErr
+	})
+}
+
+// Postpone makes an item due again at dueAt without counting an attempt.
+func (o *outbox) Postpone(ctx context.Context, id int64, dueAt time.Time) error {
+	return o.reschedule(ctx, "postpone", id, dueAt, func(*store.OutboxItem) {})
+}
+
+func (o *outbox) reschedule(ctx context.Context, op string, id int64, dueAt time.Time, change func(*store.OutboxItem)) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -242,13 +254,12 @@ func (o *outbox) Retry(ctx context.Context, id int64, dueAt time.Time, lastErr s
 		if !ok {
 			return store.ErrNotFound
 		}
-		item.Attempts++
-		item.LastError = lastErr
+		change(&item)
 		item.DueAt = dueAt
 		return ob.save(item, vis, dueAt)
 	})
 	if err != nil {
-		return fmt.Errorf("embedded: outbox retry %d: %w", id, err)
+		return fmt.Errorf("embedded: outbox %s %d: %w", op, id, err)
 	}
 	return nil
 }

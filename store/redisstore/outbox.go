@@ -120,6 +120,18 @@ func (o *outbox) Ack(ctx context.Context, id int64) error {
 // attempt and its error. It returns store.ErrNotFound when the item does not
 // exist. It uses WATCH/MULTI so a concurrent claim or ack is not lost.
 func (o *outbox) Retry(ctx context.Context, id int64, dueAt time.Time, lastErr string) error {
+	return o.reschedule(ctx, "retry", id, dueAt, func(item *store.OutboxItem) {
+		item.Attempts++
+		item.LastError = lastErr
+	})
+}
+
+// Postpone makes an item due again at dueAt without counting an attempt.
+func (o *outbox) Postpone(ctx context.Context, id int64, dueAt time.Time) error {
+	return o.reschedule(ctx, "postpone", id, dueAt, func(*store.OutboxItem) {})
+}
+
+func (o *outbox) reschedule(ctx context.Context, op string, id int64, dueAt time.Time, change func(*store.OutboxItem)) error {
 	_, items, due, _ := o.s.outboxKeys()
 	if dueAt.IsZero() {
 		dueAt = time.Now()
@@ -137,8 +149,7 @@ func (o *outbox) Retry(ctx context.Context, id int64, dueAt time.Time, lastErr s
 		if err := json.Unmarshal(data, &item); err != nil {
 			return fmt.Errorf("decode item: %w", err)
 		}
-		item.Attempts++
-		item.LastError = lastErr
+		change(&item)
 		item.DueAt = dueAt
 		if data, err = json.Marshal(item); err != nil {
 			return err
@@ -158,7 +169,7 @@ func (o *outbox) Retry(ctx context.Context, id int64, dueAt time.Time, lastErr s
 		}
 	}
 	if err != nil {
-		return fmt.Errorf("redisstore: outbox retry %d: %w", id, err)
+		return fmt.Errorf("redisstore: outbox %s %d: %w", op, id, err)
 	}
 	return nil
 }

@@ -115,6 +115,19 @@ func testOutbox(t *testing.T, e *env) {
 	if err := ob.Retry(c, 1<<40, now, "x"); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("Retry of a missing item: err = %v, want ErrNotFound", err)
 	}
+	postponeAt := retryAt.Add(3 * lease)
+	if err := ob.Postpone(c, idB, postponeAt); err != nil {
+		t.Fatalf("Postpone: %v", err)
+	}
+	wantIDs(t, "Claim before the postponed item is due", claim(t, ob, postponeAt.Add(-time.Second), 10, lease))
+	got = claim(t, ob, postponeAt, 10, lease)
+	wantIDs(t, "Claim of the postponed item", got, idB)
+	if got[0].Attempts != 2 || got[0].LastError != "boom again" || !got[0].DueAt.Equal(postponeAt) {
+		t.Fatalf("postponed item = %+v: a postponement must not count an attempt", got[0])
+	}
+	if err := ob.Postpone(c, 1<<40, now); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("Postpone of a missing item: err = %v, want ErrNotFound", err)
+	}
 
 	for range 2 { // acknowledging twice is fine
 		if err := ob.Ack(c, idA); err != nil {
