@@ -72,7 +72,7 @@ func awardsConfig(t *testing.T) *config.Config {
 
 func TestAwardsCeremonyOnceThroughConsole(t *testing.T) {
 	now := kpiClock() // 2026-11-23: the demo history covers 2026-09-24 … 11-22
-	r := startWith(t, awardsConfig(t), app.Options{Now: func() time.Time { return now }})
+	r := startWithoutDemoAwards(t, awardsConfig(t), app.Options{Now: func() time.Time { return now }})
 	ctx := context.Background()
 	steadyAgent(t, r.app.Store, "presale", "daliu")
 	// An approval in October, as the knowledge feature records it.
@@ -131,7 +131,7 @@ func TestAwardsCeremonyOnceThroughConsole(t *testing.T) {
 
 func TestAwardsCommandsThroughConsole(t *testing.T) {
 	now := kpiClock()
-	r := startWith(t, demoConfig(t), app.Options{Now: func() time.Time { return now }})
+	r := startWithoutDemoAwards(t, demoConfig(t), app.Options{Now: func() time.Time { return now }})
 
 	// Who may give what, and bad arguments.
 	if got := r.ask("presale", "xiaowang", "/award 委屈奖 @小李 辛苦了"); !strings.Contains(got, "仅限主管") {

@@ -5,6 +5,7 @@ import (
 
 	"github.com/banzu-bot/banzu/awards"
 	"github.com/banzu-bot/banzu/bot"
+	"github.com/banzu-bot/banzu/demo"
 	"github.com/banzu-bot/banzu/handlers"
 	"github.com/banzu-bot/banzu/jobs"
 	"github.com/banzu-bot/banzu/reports"
@@ -18,6 +19,9 @@ func init() {
 		Name:     "awards",
 		Commands: func(a *App) []*bot.Command { return a.awards().Commands() },
 		Jobs:     func(a *App) []*jobs.Job { return a.awards().Jobs(a.Bot) },
+		// Last month's ceremony from the KPI history, a 委屈奖 and a
+		// mentoring pair; it runs after the KPI and knowledge seeders.
+		Seeders: func(a *App) []demo.Seeder { return []demo.Seeder{a.awards().Seeder()} },
 	})
 }
 

@@ -26,7 +26,8 @@ type Feature struct {
 }
 
 // features is filled by init functions in feature_*.go (in file-name order,
-// which is also the order of commands in /help).
+// which is also the order of commands in /help). Demo seeders run in that
+// order too unless they name what they build on (demo.Seeder.After).
 var features []Feature
 
 func register(f Feature) { features = append(features, f) }

@@ -187,6 +187,7 @@ func (b *Bot) newRequest(ev Event) *Request {
 	req.Team = b.Directory.Chat(ev.Platform, ev.ChatID)
 	if req.Team == nil && req.Member != nil && len(req.Member.Teams) > 0 {
 		req.Team = b.Directory.Team(req.Member.Teams[0])
+		req.private = ev.ChatType == ChatSingle
 	}
 	return req
 }

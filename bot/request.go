@@ -2,19 +2,23 @@ package bot
 
 import (
 	"context"
+	"strings"
 	"time"
 )
 
 // Request is one command (or fallback message) being handled.
 type Request struct {
 	Event   Event
-	Team    *Team   // the team of the chat, or the sender's first team in a single chat
+	Team    *Team   // the team of the chat, or the sender's first team in a single chat (see Private)
 	Member  *Member // the sender, nil for someone not on the roster
 	Role    Role
 	Command *Command // nil for fallbacks
 	Args    []string // arguments after the command name
 	Rest    string   // everything after the command name, spaces kept
 	bot     *Bot
+	// private: a one-to-one chat, so Team is the sender's first team rather
+	// than the chat's.
+	private bool
 }
 
 // Bot returns the bot handling the request.
@@ -57,4 +61,62 @@ func (r *Request) SenderName() string {
 // request's team.
 func (r *Request) FindMember(ref string) *Member {
 	return r.bot.Directory.FindInTeam(r.Team, ref)
+}
+
+// Private reports whether the request came from a one-to-one chat, where
+// Team is the sender's first team, not a chat's.
+func (r *Request) Private() bool { return r.private }
+
+// SenderTeams lists the sender's teams in config order (nil for a guest).
+func (r *Request) SenderTeams() []*Team {
+	if r.Member == nil {
+		return nil
+	}
+	var out []*Team
+	for _, id := range r.Member.Teams {
+		if t := r.bot.Directory.Team(id); t != nil {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// MultiTeam reports whether the request came from the private chat of a
+// member of several teams: Team is then only a default, and team-scoped
+// answers should say which team they are about.
+func (r *Request) MultiTeam() bool { return r.private && len(r.SenderTeams()) > 1 }
+
+// FindMemberTeam is FindMember that also looks, in the private chat of a
+// member of several teams, in the sender's other teams (the request's team
+// first), and says in which team the member was found: a manager can name
+// an agent of any of their teams from their private chat. Use the returned
+// team for the member's team-scoped data.
+func (r *Request) FindMemberTeam(ref string) (*Member, *Team) {
+	if m := r.FindMember(ref); m != nil {
+		return m, r.Team
+	}
+	if !r.private {
+		return nil, nil
+	}
+	for _, t := range r.SenderTeams() {
+		if m := r.bot.Directory.FindInTeam(t, ref); m != nil {
+			return m, t
+		}
+	}
+	return nil, nil
+}
+
+// SenderTeam finds one of the sender's teams by name or id ("售后组",
+// "aftersale"), nil when the sender is not in such a team.
+func (r *Request) SenderTeam(ref string) *Team {
+	ref = strings.TrimSpace(ref)
+	if ref == "" {
+		return nil
+	}
+	for _, t := range r.SenderTeams() {
+		if t.Name == ref || t.ID == ref {
+			return t
+		}
+	}
+	return nil
 }

@@ -63,11 +63,62 @@ func Apply(cfg *config.Config) bool {
 // grows with the product; each must be idempotent.
 type Seeder struct {
 	Name string
-	Seed func(ctx context.Context, b *bot.Bot) error
+	// After names the seeders whose data this one builds on (the awards
+	// ceremony needs the KPI history); they run first. Names not in the list
+	// being seeded are ignored.
+	After []string
+	Seed  func(ctx context.Context, b *bot.Bot) error
 }
 
-// Seed runs each seeder once per store: a marker records what was seeded.
+// Order returns the seeders in the order they run: each after the seeders
+// it names in After, otherwise in the order given. A cycle is an error.
+func Order(seeders []Seeder) ([]Seeder, error) {
+	known := map[string]bool{}
+	for _, s := range seeders {
+		known[s.Name] = true
+	}
+	done := map[string]bool{}
+	out := make([]Seeder, 0, len(seeders))
+	placed := make([]bool, len(seeders))
+	for len(out) < len(seeders) {
+		progress := false
+		for i, s := range seeders {
+			if placed[i] || !ready(s, known, done) {
+				continue
+			}
+			placed[i], done[s.Name], progress = true, true, true
+			out = append(out, s)
+			break // rescan from the start to keep the given order
+		}
+		if !progress {
+			var stuck []string
+			for i, s := range seeders {
+				if !placed[i] {
+					stuck = append(stuck, s.Name)
+				}
+			}
+			return nil, fmt.Errorf("demo seeders wait on each other: %v", stuck)
+		}
+	}
+	return out, nil
+}
+
+func ready(s Seeder, known, done map[string]bool) bool {
+	for _, dep := range s.After {
+		if known[dep] && !done[dep] {
+			return false
+		}
+	}
+	return true
+}
+
+// Seed runs each seeder once per store, in Order: a marker records what was
+// seeded.
 func Seed(ctx context.Context, st store.Store, b *bot.Bot, seeders []Seeder) error {
+	seeders, err := Order(seeders)
+	if err != nil {
+		return err
+	}
 	for _, s := range seeders {
 		ok, err := st.PutIfAbsent(ctx, "demo.seeded", s.Name, []byte(time.Now().UTC().Format(time.RFC3339)))
 		if err != nil {

@@ -252,9 +252,10 @@ func (h *Awards) mentor(ctx context.Context, req *bot.Request) error {
 }
 
 func (h *Awards) badges(ctx context.Context, req *bot.Request) error {
-	m := req.Member
+	m, team := req.Member, req.Team
 	if len(req.Args) > 0 {
-		m = req.FindMember(req.Args[0])
+		// From a manager's private chat, a member of any of their teams.
+		m, team = req.FindMemberTeam(req.Args[0])
 		if m == nil {
 			return bot.Usagef("团队里没有找到 %s。", req.Args[0])
 		}
@@ -262,7 +263,7 @@ func (h *Awards) badges(ctx context.Context, req *bot.Request) error {
 	if m == nil {
 		return bot.Userf("你还不在花名册里，没有勋章记录。请主管把你加入团队成员（teams[].members）。")
 	}
-	p, err := h.Svc.Progress(ctx, req.Team.ID, awardMember(m), teamRoster(req.Bot(), req.Team), req.Now())
+	p, err := h.Svc.Progress(ctx, team.ID, awardMember(m), teamRoster(req.Bot(), team), req.Now())
 	if err != nil {
 		return err
 	}

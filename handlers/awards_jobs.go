@@ -43,6 +43,12 @@ func (h *Awards) Jobs(b *bot.Bot) []*jobs.Job {
 // Granting is idempotent; the post is sent once per team and month. It
 // reports whether it posted.
 func (h *Awards) Ceremony(ctx context.Context, b *bot.Bot, teamID string, slot time.Time) (bool, error) {
+	return h.ceremony(ctx, b, teamID, slot, b.PostTeam)
+}
+
+// ceremony is Ceremony with the post sent by post (the demo's goes to the
+// console only).
+func (h *Awards) ceremony(ctx context.Context, b *bot.Bot, teamID string, slot time.Time, post func(context.Context, string, bot.Message) error) (bool, error) {
 	t := b.Directory.Team(teamID)
 	if t == nil {
 		return false, fmt.Errorf("unknown team %q", teamID)
@@ -83,7 +89,7 @@ func (h *Awards) Ceremony(ctx context.Context, b *bot.Bot, teamID string, slot t
 		return false, err
 	}
 	msg := bot.Message{Markdown: ceremonyText(b, t.Name, c, h.Svc.Cfg), Title: t.Name + " " + c.Label + " 月度荣誉榜", Mentions: mentions}
-	if err := b.PostTeam(ctx, teamID, msg); err != nil {
+	if err := post(ctx, teamID, msg); err != nil {
 		_ = h.Svc.Unmark(ctx, key)
 		return false, err
 	}

@@ -62,11 +62,25 @@ func (k *KPI) handle(ctx context.Context, req *bot.Request) error {
 	now := req.Now()
 	args := req.Args
 	if len(args) > 0 && (strings.EqualFold(bot.FoldWidth(args[0]), "team") || args[0] == "团队") {
-		return k.team(ctx, req, strings.Join(args[1:], " "), now)
+		// In a private chat a team may be named: /kpi team 售后组 上月.
+		team, named := req.Team, false
+		var rest []string
+		for _, a := range args[1:] {
+			if req.Private() && !named {
+				if t := req.SenderTeam(a); t != nil {
+					team, named = t, true
+					continue
+				}
+			}
+			rest = append(rest, a)
+		}
+		return k.team(ctx, req, team, named, strings.Join(rest, " "), now)
 	}
 	var m *bot.Member
+	team := req.Team
 	if len(args) > 0 && (strings.HasPrefix(args[0], "@") || strings.HasPrefix(args[0], "＠") || !period.Looks(strings.Join(args, " "))) {
-		m = req.FindMember(args[0])
+		// From a manager's private chat, an agent of any of their teams.
+		m, team = req.FindMemberTeam(args[0])
 		if m == nil && !strings.ContainsAny(args[0], "0123456789") {
 			return bot.Userf("没有找到“%s”：它不是团队成员，也不是时间（本周、上月、2026-10 …）。发送 /roster 查看成员名单。", strings.TrimLeft(args[0], "@＠"))
 		}
@@ -76,17 +90,18 @@ func (k *KPI) handle(ctx context.Context, req *bot.Request) error {
 		if req.Member == nil {
 			return bot.Userf("你还不在花名册里，没有个人 KPI。请主管把你加入团队成员（teams[].members）。")
 		}
-		return k.member(ctx, req, req.Member, strings.Join(args, " "), now)
+		return k.member(ctx, req, req.Team, req.Member, strings.Join(args, " "), now)
 	}
 	if m != req.Member && req.Role < bot.RoleSupervisor {
 		return bot.Userf("只有主管可以查看其他人的 KPI。查看自己的请发送 /kpi")
 	}
-	return k.member(ctx, req, m, strings.Join(args[1:], " "), now)
+	return k.member(ctx, req, team, m, strings.Join(args[1:], " "), now)
 }
 
-// member answers one agent's KPI: yesterday and month to date, or one period.
-func (k *KPI) member(ctx context.Context, req *bot.Request, m *bot.Member, periodText string, now time.Time) error {
-	if req.Team == nil {
+// member answers one agent's KPI in team: yesterday and month to date, or
+// one period.
+func (k *KPI) member(ctx context.Context, req *bot.Request, team *bot.Team, m *bot.Member, periodText string, now time.Time) error {
+	if team == nil {
 		return bot.Userf("请在团队群里使用这个命令。")
 	}
 	var periods []period.Range
@@ -107,7 +122,7 @@ func (k *KPI) member(ctx context.Context, req *bot.Request, m *bot.Member, perio
 	p := people{req.Bot().Directory}
 	var shown []reports.Period
 	for _, r := range periods {
-		rep, err := k.Repo.Range(ctx, req.Team.ID, r.FromDate(), r.ToDate())
+		rep, err := k.Repo.Range(ctx, team.ID, r.FromDate(), r.ToDate())
 		if err != nil {
 			return err
 		}
@@ -135,9 +150,10 @@ func noTotals(ps []reports.Period) bool {
 	return true
 }
 
-// team answers the team's KPI for a period (month to date by default).
-func (k *KPI) team(ctx context.Context, req *bot.Request, periodText string, now time.Time) error {
-	if req.Team == nil {
+// team answers a team's KPI for a period (month to date by default); named
+// is whether the caller named the team.
+func (k *KPI) team(ctx context.Context, req *bot.Request, team *bot.Team, named bool, periodText string, now time.Time) error {
+	if team == nil {
 		return bot.Userf("请在团队群里使用这个命令。")
 	}
 	def := period.MonthToDate(now)
@@ -146,9 +162,31 @@ func (k *KPI) team(ctx context.Context, req *bot.Request, periodText string, now
 	if err != nil {
 		return bot.Userf("%v", err)
 	}
-	rep, err := k.Repo.Range(ctx, req.Team.ID, r.FromDate(), r.ToDate())
+	rep, err := k.Repo.Range(ctx, team.ID, r.FromDate(), r.ToDate())
 	if err != nil {
 		return err
 	}
-	return req.ReplyText(ctx, reports.TeamKPI(req.Team.Name, r.Label, rep, kpi.RulesFor(k.Targets, kpi.LevelTeam), k.Weights, people{req.Bot().Directory}))
+	note := ""
+	if !named {
+		note = teamNote(req, team, " KPI", "/kpi team %s")
+	}
+	return req.ReplyText(ctx, note+reports.TeamKPI(team.Name, r.Label, rep, kpi.RulesFor(k.Targets, kpi.LevelTeam), k.Weights, people{req.Bot().Directory}))
+}
+
+// teamNote starts a team-scoped answer in the private chat of a member of
+// several teams: which team it is about, and how to ask about another
+// (what follows "的"; example is the command with %s for a team name). ""
+// elsewhere.
+func teamNote(req *bot.Request, t *bot.Team, what, example string) string {
+	if !req.MultiTeam() {
+		return ""
+	}
+	other := ""
+	for _, st := range req.SenderTeams() {
+		if st.ID != t.ID {
+			other = st.Name
+			break
+		}
+	}
+	return fmt.Sprintf("以下是 %s 的%s；查看其他团队请加上团队名（如 "+example+"），或在该团队群里发送。\n\n", t.Name, what, other)
 }

@@ -27,7 +27,7 @@ func (h *Report) Command() *bot.Command {
 		Summary: "生成 Excel 报表（默认本团队本月至今），发到群里",
 		Usage:   "/report [2026-10|上月|本周|2026-10-01 2026-10-15] [名字] [all]",
 		Examples: []string{"/report", "/report 上月", "/report 2026-10-01 2026-10-15",
-			"/report 小王 上月", "/report all 上月（经理：全部团队）"},
+			"/report 小王 上月", "/report all 上月（经理：全部团队）", "/report 售后组 上月（私聊中指定团队）"},
 		Role:    bot.RoleSupervisor,
 		Handler: h.handle,
 	}
@@ -37,6 +37,8 @@ func (h *Report) Command() *bot.Command {
 type reportArgs struct {
 	all    bool
 	member *bot.Member
+	team   *bot.Team // the member's team, or the team named (in a private chat)
+	named  bool      // the team was named
 	period string
 }
 
@@ -55,8 +57,19 @@ func parseReportArgs(req *bot.Request) (reportArgs, error) {
 		case len(when) > 0 && rangeSeparators[arg]:
 			// "2026-10-01 至 2026-10-15": the separator on its own, the end date follows.
 			when = append(when, arg)
+		case req.Private() && req.SenderTeam(arg) != nil:
+			// "/report 售后组 上月" from a private chat.
+			t := req.SenderTeam(arg)
+			if a.named && a.team != t {
+				return a, bot.Usagef("一次只能生成一个团队的报表；全部团队请用 /report all。")
+			}
+			if a.member != nil && a.team != t {
+				return a, bot.Usagef("%s 不在%s。", a.member.Name, t.Name)
+			}
+			a.team, a.named = t, true
 		default:
-			m := req.FindMember(arg)
+			// From a manager's private chat, an agent of any of their teams.
+			m, mt := req.FindMemberTeam(arg)
 			if m == nil && strings.ContainsAny(bot.FoldWidth(arg), "0123456789") {
 				// Digits: a mistyped period (2026-13), not a name.
 				if _, err := period.Parse(arg, req.Now(), period.Range{}); err != nil {
@@ -69,12 +82,19 @@ func parseReportArgs(req *bot.Request) (reportArgs, error) {
 			if a.member != nil {
 				return a, bot.Usagef("一次只能生成一位客服的报表。")
 			}
-			a.member = m
+			if a.named && a.team != mt {
+				// "/report 售后组 小周": the member must be in the team named.
+				if req.Bot().Directory.FindInTeam(a.team, arg) != m {
+					return a, bot.Usagef("%s 不在%s。", m.Name, a.team.Name)
+				}
+				mt = a.team
+			}
+			a.member, a.team = m, mt
 		}
 	}
 	a.period = strings.Join(when, " ")
-	if a.all && a.member != nil {
-		return a, bot.Usagef("all（全部团队）和客服名字不能同时使用。")
+	if a.all && (a.member != nil || a.named) {
+		return a, bot.Usagef("all（全部团队）和客服名字、团队名不能同时使用。")
 	}
 	return a, nil
 }
@@ -100,6 +120,8 @@ func (h *Report) handle(ctx context.Context, req *bot.Request) error {
 			return bot.Userf("只有经理可以生成全部团队的报表（/report all）。")
 		}
 		teams = dir.Teams()
+	case args.team != nil:
+		teams = []*bot.Team{args.team}
 	case req.Team == nil:
 		return bot.Userf("请在团队群里使用 /report，或用 /report all 生成全部团队的报表。")
 	default:
@@ -114,7 +136,11 @@ func (h *Report) handle(ctx context.Context, req *bot.Request) error {
 		rq.Agent = args.member.ID
 		subject = args.member.Name + "（" + subject + "）"
 	}
-	if err := req.ReplyText(ctx, fmt.Sprintf("正在生成 %s · %s 的报表，请稍候…", subject, r.Label)); err != nil {
+	note := ""
+	if args.team == nil && !args.all {
+		note = teamNote(req, teams[0], "报表", "/report %s")
+	}
+	if err := req.ReplyText(ctx, note+fmt.Sprintf("正在生成 %s · %s 的报表，请稍候…", subject, r.Label)); err != nil {
 		return err
 	}
 	data, sum, err := h.Builder.Bytes(ctx, rq)
