@@ -77,3 +77,7 @@ func (a *App) knowledge() *handlers.Knowledge {
 func (a *App) KnowledgeStats() reports.KnowledgeStats {
 	return handlers.KnowledgeStats{Svc: a.knowledge().Svc}
 }
+
+// KnowledgeService is the App's knowledge base, with the configured rules
+// (banzu export knowledge reads it).
+func (a *App) KnowledgeService() *knowledge.Service { return a.knowledge().Svc }

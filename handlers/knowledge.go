@@ -108,12 +108,13 @@ func (k *Knowledge) submitCmd() *bot.Command {
 	return &bot.Command{
 		Name: "submit", Aliases: []string{"投稿"},
 		Summary: "投稿一条问答到团队知识库，主管审核后发布",
-		Usage:   "/submit 问题 | 答案 #标签，或分行写「问：…」「答：…」",
+		Usage:   "/submit 问题 | 答案 #标签，或分行写「问：…」「答：…」；自己投过同样的问题会被拦下，确实不同请在内容前加 ! 或“强制”",
 		Examples: []string{"/submit 运费险多久到账 | 退货签收后72小时内赔付到支付宝 #运费险",
-			"/投稿\n问：买完降价了能退差价吗\n答：30天内同款降价可申请价保\n标签：#价保"},
+			"/投稿\n问：买完降价了能退差价吗\n答：30天内同款降价可申请价保\n标签：#价保",
+			"/submit ! 运费险多久到账 | 极速退款订单赔付即时到账 #运费险"},
 		Role: bot.RoleAgent, GroupOnly: true,
 		Handler: func(ctx context.Context, req *bot.Request) error {
-			if strings.TrimSpace(req.Rest) == "" {
+			if rest, _ := knowledge.CutForce(req.Rest); strings.TrimSpace(rest) == "" {
 				return bot.Usagef("请写上问题和答案。")
 			}
 			sub, err := knowledge.ParseSubmission(req.Rest)
@@ -169,12 +170,26 @@ func (k *Knowledge) submitCmd() *bot.Command {
 func (k *Knowledge) askCmd() *bot.Command {
 	return &bot.Command{
 		Name: "ask", Aliases: []string{"提问"},
-		Summary:  "记录一个还没人能回答的问题，问得多的每周汇总给主管",
-		Usage:    "/ask 问题",
-		Examples: []string{"/ask 直播间抽奖的奖品什么时候发"},
+		Summary:  "提一个问题：知识库里有答案就直接回复，没有就记录下来，问得多的每周汇总给主管",
+		Usage:    "/ask 问题；知识库的答案没解决问题时，在问题前加 ! 或“强制”直接记录",
+		Examples: []string{"/ask 直播间抽奖的奖品什么时候发", "/ask ! 运费险多久到账"},
 		Role:     bot.RoleAgent, MinArgs: 1, GroupOnly: true,
 		Handler: func(ctx context.Context, req *bot.Request) error {
-			q := strings.TrimSpace(req.Rest)
+			q, force := knowledge.CutForce(req.Rest)
+			q = strings.TrimSpace(q)
+			if q == "" {
+				return bot.Usagef("请写上问题。")
+			}
+			if !force {
+				m, err := k.Svc.Answer(ctx, req.Team.ID, q)
+				if err != nil {
+					return kbErr(err)
+				}
+				if m != nil {
+					return req.ReplyText(ctx, fmt.Sprintf("知识库里已有答案：**%s** %s\n答：%s\n\n发送 /kb %d 查看全文。如果这条没有解决你的问题，发送 /ask ! %s 记录下来。",
+						m.Entry.Ref(), m.Entry.Question, m.Entry.Answer, m.Entry.ID, knowledge.Clip(q, 60)))
+				}
+			}
 			a, err := k.Svc.RecordAsk(ctx, req.Team.ID, kbActor(req), q)
 			if err != nil {
 				return kbErr(err)
@@ -483,6 +498,9 @@ func (k *Knowledge) toQuizCmd() *bot.Command {
 					}
 				}
 				fmt.Fprintf(&b, "\n%c. %s%s", 'A'+i, o, mark)
+			}
+			if d.Note != "" && d.State == knowledge.DraftPending {
+				fmt.Fprintf(&b, "\n\n⚠ %s", d.Note)
 			}
 			return req.ReplyText(ctx, b.String())
 		},

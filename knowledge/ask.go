@@ -59,6 +59,43 @@ func (s *Service) putAsk(ctx context.Context, a *Ask) error {
 	return s.st.Put(ctx, asksColl, askKey(a.Team, a.ID), v)
 }
 
+// Answer finds the published entry that answers question, if one does well:
+// among the top search hits, the one whose question or a similar question is
+// most like it, when that similarity reaches AnswerLinkMin (the bar at which
+// approving an entry closes an open ask). nil when none does; an /ask it
+// answers need not be recorded as unanswered.
+func (s *Service) Answer(ctx context.Context, team, question string) (*Match, error) {
+	if err := checkText("问题", question, s.set.MaxQuestion); err != nil {
+		return nil, err
+	}
+	hits, err := s.Search(ctx, team, question, 3)
+	if err != nil {
+		return nil, err
+	}
+	var best *Match
+	for _, h := range hits {
+		score := questionSimilarity(question, h.Entry)
+		if score >= s.set.AnswerLinkMin && score > 0 && (best == nil || score > best.Score) {
+			best = &Match{Entry: h.Entry, Score: score}
+		}
+	}
+	return best, nil
+}
+
+// questionSimilarity is how like q the entry's question or the most alike of
+// its similar questions is; 1 for the same text.
+func questionSimilarity(q string, e *Entry) float64 {
+	norm := Normalize(q)
+	best := 0.0
+	for _, x := range append([]string{e.Question}, e.Similar...) {
+		if Normalize(x) == norm {
+			return 1
+		}
+		best = max(best, Similarity(q, x))
+	}
+	return best
+}
+
 // RecordAsk records a question nobody could answer. A question the same as or
 // very like an open one counts as a repeat of it; the result tells how many
 // times it has been asked.
@@ -172,11 +209,7 @@ func (s *Service) linkAsks(ctx context.Context, e *Entry) error {
 		if a.AnsweredBy != 0 {
 			continue
 		}
-		score := Similarity(a.Question, e.Question)
-		for _, q := range e.Similar {
-			score = max(score, Similarity(a.Question, q))
-		}
-		if score >= s.set.AnswerLinkMin {
+		if questionSimilarity(a.Question, e) >= s.set.AnswerLinkMin {
 			a.AnsweredBy = e.ID
 			if err := s.putAsk(ctx, a); err != nil {
 				return err

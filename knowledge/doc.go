@@ -14,6 +14,25 @@
 // retired with a reason when it no longer holds; retired entries stay in the
 // store for history and can be exported as disabled.
 //
+// A member cannot submit a question they already have pending or published
+// (the same text, or at least DuplicateMin alike): Submit refuses it with
+// ErrDuplicate and names the entry, unless the text starts with "!" or
+// "强制" (Submission.Force). Somebody else's near-duplicate goes through; the
+// similar entries come back for a hint.
+//
+// An /ask that a published entry answers well (Answer: a top search hit
+// whose question or similar question is at least AnswerLinkMin alike) is
+// answered from the knowledge base and not recorded as unanswered.
+//
+// # Quiz drafts
+//
+// ToQuiz makes an approved entry a single-choice question whose wrong options
+// are other approved entries' answers, chosen so that none says what the
+// right answer says: answers too alike by bigrams, containing it or
+// contained in it, and entries asking the same question are skipped; entries
+// of the same category come first. With fewer than MinDistractors the draft
+// carries a Note for the supervisor to complete it.
+//
 // # Search
 //
 // Text is normalised (full-width folded, lower case) and cut into units: one

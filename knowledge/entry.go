@@ -102,7 +102,7 @@ type Actor struct {
 // Error is a problem the user can fix; its message is Chinese and shown as is.
 type Error struct {
 	Msg  string
-	kind error // ErrNotFound, ErrState, ErrLimit, or nil
+	kind error // ErrNotFound, ErrState, ErrLimit, ErrPermission, ErrDuplicate, or nil
 }
 
 func (e *Error) Error() string { return e.Msg }
@@ -116,6 +116,7 @@ var (
 	ErrState      = errors.New("knowledge: wrong state")
 	ErrLimit      = errors.New("knowledge: text empty or too long")
 	ErrPermission = errors.New("knowledge: not allowed")
+	ErrDuplicate  = errors.New("knowledge: submitted already")
 )
 
 func userf(kind error, format string, args ...any) error {

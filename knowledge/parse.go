@@ -12,6 +12,27 @@ type Submission struct {
 	Answer   string
 	Similar  []string
 	Tags     []string
+	// Force submits it even when the submitter already has an entry with
+	// the same question pending or published ("!" or "强制" before the text).
+	Force bool
+}
+
+// CutForce takes the override mark off the front of text: "!", "！" or the
+// word "强制" followed by a space or line break. force reports whether it was
+// there.
+func CutForce(text string) (rest string, force bool) {
+	t := strings.TrimSpace(text)
+	for _, mark := range []string{"!", "！"} {
+		if r, ok := strings.CutPrefix(t, mark); ok {
+			return strings.TrimSpace(r), true
+		}
+	}
+	if r, ok := strings.CutPrefix(t, "强制"); ok {
+		if r == "" || unicode.IsSpace([]rune(r)[0]) {
+			return strings.TrimSpace(r), true
+		}
+	}
+	return text, false
 }
 
 // ErrFormat is returned by ParseSubmission for text in neither form.
@@ -39,15 +60,18 @@ var labels = []struct {
 //	相似问：…；…
 //	标签：#… #…
 //
-// Trailing #tags are taken from the answer in both forms.
+// Trailing #tags are taken from the answer in both forms. A leading "!" or
+// "强制" (see CutForce) sets Force.
 func ParseSubmission(text string) (Submission, error) {
-	text = strings.TrimSpace(strings.ReplaceAll(text, "\r\n", "\n"))
-	var s Submission
+	text, force := CutForce(strings.ReplaceAll(text, "\r\n", "\n"))
+	text = strings.TrimSpace(text)
+	s := Submission{Force: force}
 	if text == "" {
 		return s, userf(ErrLimit, "投稿内容不能为空：请写成「问题 | 答案 #标签」。")
 	}
 	if sub, ok := parseLines(text); ok {
 		s = sub
+		s.Force = force
 	} else {
 		q, a, ok := cutBar(text)
 		if !ok {

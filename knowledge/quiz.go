@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sort"
+	"strings"
 	"time"
 
 	"github.com/banzu-bot/banzu/store"
@@ -38,6 +40,9 @@ type QuizDraft struct {
 	SourceRef   string    `json:"source_ref"` // "knowledge:team:id"
 	CreatedBy   string    `json:"created_by"` // member id
 	Created     time.Time `json:"created"`
+	// Note tells the reviewer what the draft lacks, e.g. too few wrong
+	// options were found; empty when it is complete.
+	Note string `json:"note,omitempty"`
 }
 
 // Quiz draft states.
@@ -49,9 +54,29 @@ const (
 
 const maxOption = 80 // characters of an option in a chat card
 
+// Distractor rules: a wrong option must not say what the right one says.
+const (
+	// distractorMaxSimilarity is the highest Dice similarity of bigrams a
+	// wrong option's answer may have with the right answer.
+	distractorMaxSimilarity = 0.4
+	// distractorMaxOverlap is the highest share of the shorter answer's
+	// bigrams the other may hold: "质量问题我们承担" is inside "质量问题…运费
+	// 由我们承担" even though the longer one says more.
+	distractorMaxOverlap = 0.8
+	// distractorSameQuestion is how similar another entry's question may be
+	// before it counts as the same question asked again (whose answer is
+	// right too, however worded).
+	distractorSameQuestion = 0.7
+	// MinDistractors is how many wrong options make a complete question.
+	MinDistractors = 2
+	maxDistractors = 3
+)
+
 // ToQuiz turns an approved entry into a draft quiz question: the entry's
-// answer is the correct option and the answers of the entries most easily
-// confused with it are the wrong ones. created is false when the entry had a
+// answer is the correct option and other approved entries' answers are the
+// wrong ones (see distractors). With fewer than MinDistractors good wrong
+// options the draft says so in Note for the supervisor to complete it; with
+// none it is a true/false question. created is false when the entry had a
 // draft already (which is returned).
 func (s *Service) ToQuiz(ctx context.Context, team string, id int64, by Actor) (*QuizDraft, bool, error) {
 	e, err := s.Get(ctx, team, id)
@@ -73,32 +98,18 @@ func (s *Service) ToQuiz(ctx context.Context, team string, id int64, by Actor) (
 	}
 	correct := Clip(e.Answer, maxOption)
 	var wrong []string
-	seen := map[string]bool{Normalize(correct): true}
-	// The entries most like this one make the hardest wrong options; any
-	// other approved entry fills up.
-	var others []*Entry
-	for _, h := range idx.search(e.Question+" "+e.Category(), 10, 0) {
-		others = append(others, h.Entry)
-	}
-	for _, d := range idx.docs {
-		if d.State == Approved {
-			others = append(others, d)
-		}
-	}
-	for _, o := range others {
-		opt := Clip(o.Answer, maxOption)
-		if o.ID == e.ID || seen[Normalize(opt)] {
-			continue
-		}
-		seen[Normalize(opt)] = true
-		wrong = append(wrong, opt)
-		if len(wrong) == 3 {
-			break
-		}
+	for _, o := range distractors(idx, e, maxDistractors) {
+		wrong = append(wrong, Clip(o.Answer, maxOption))
 	}
 	d := &QuizDraft{ID: fmt.Sprintf("knowledge-%d", id), Team: team, State: DraftPending,
 		Question: e.Question, Explanation: e.Answer, Tags: e.Tags, Source: "knowledge",
 		SourceRef: fmt.Sprintf("knowledge:%s:%d", team, id), CreatedBy: by.ID, Created: s.now()}
+	switch len(wrong) {
+	case 0:
+		d.Note = "没有找到合适的干扰项（其他条目的答案与正确答案太像或知识库条目太少），先做成判断题；主管审核时可改成选择题并补全选项。"
+	case 1:
+		d.Note = "只找到 1 个合适的干扰项，请主管审核时补全选项。"
+	}
 	if len(wrong) == 0 {
 		d.Type = "truefalse"
 		d.Question = fmt.Sprintf("判断：客户问「%s」，正确的答复是「%s」", e.Question, correct)
@@ -133,4 +144,123 @@ func (s *Service) quizDraft(ctx context.Context, key string) (*QuizDraft, bool, 
 	}
 	var d QuizDraft
 	return &d, false, json.Unmarshal(v, &d)
+}
+
+// distractors picks up to n approved entries whose answers make wrong options
+// for e: never one that says what e's answer says (too similar, containing it
+// or contained in it, see equivalentAnswers), nor one asking e's question
+// again, nor two alike. Entries of e's category come first, then those
+// sharing a tag, then those search finds for e's question, then the rest;
+// within each, the more related first.
+func distractors(idx *Index, e *Entry, n int) []*Entry {
+	rank := map[int64]int{}
+	for i, h := range idx.search(e.Question+" "+strings.Join(e.Tags, " "), 0, 0) {
+		rank[h.Entry.ID] = i + 1
+	}
+	tier := func(o *Entry) int {
+		switch {
+		case len(e.Tags) > 0 && len(o.Tags) > 0 && o.Tags[0] == e.Tags[0]:
+			return 0
+		case sharesTag(e, o):
+			return 1
+		case rank[o.ID] > 0:
+			return 2
+		}
+		return 3
+	}
+	questions := append([]string{e.Question}, e.Similar...)
+	var cands []*Entry
+	for _, o := range idx.docs {
+		if o.State != Approved || o.ID == e.ID || equivalentAnswers(e.Answer, o.Answer) {
+			continue
+		}
+		same := false
+		for _, q := range questions {
+			if Normalize(q) == Normalize(o.Question) || Similarity(q, o.Question) >= distractorSameQuestion {
+				same = true
+				break
+			}
+		}
+		if !same {
+			cands = append(cands, o)
+		}
+	}
+	sort.SliceStable(cands, func(i, j int) bool {
+		a, b := cands[i], cands[j]
+		if ta, tb := tier(a), tier(b); ta != tb {
+			return ta < tb
+		}
+		ra, rb := rank[a.ID], rank[b.ID]
+		if (ra > 0) != (rb > 0) {
+			return ra > 0
+		}
+		if ra != rb {
+			return ra < rb
+		}
+		return a.ID < b.ID
+	})
+	var out []*Entry
+	for _, o := range cands {
+		if len(out) == n {
+			break
+		}
+		alike := false
+		for _, p := range out {
+			if equivalentAnswers(p.Answer, o.Answer) {
+				alike = true
+				break
+			}
+		}
+		if !alike {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+func sharesTag(a, b *Entry) bool {
+	for _, t := range a.Tags {
+		for _, u := range b.Tags {
+			if Normalize(t) == Normalize(u) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// equivalentAnswers reports whether two answers say the same thing as far as
+// their text shows: one holds the other, they share most bigrams, or the
+// shorter one's bigrams are nearly all in the longer.
+func equivalentAnswers(a, b string) bool {
+	na, nb := Normalize(a), Normalize(b)
+	if na == "" || nb == "" {
+		return na == nb
+	}
+	if strings.Contains(na, nb) || strings.Contains(nb, na) {
+		return true
+	}
+	fa, fb := features(a), features(b)
+	if dice(fa, fb) > distractorMaxSimilarity {
+		return true
+	}
+	return overlap(fa, fb) >= distractorMaxOverlap
+}
+
+// overlap is the share of the smaller set's terms found in the larger; 0
+// when the smaller has fewer than two (one shared word says little).
+func overlap(a, b map[string]int) float64 {
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	if len(a) < 2 {
+		return 0
+	}
+	common := 0
+	for k := range a {
+		if _, ok := b[k]; ok {
+			common++
+		}
+	}
+	return float64(common) / float64(len(a))
 }

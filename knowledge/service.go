@@ -195,11 +195,33 @@ func (s *Service) update(ctx context.Context, team string, id int64, fn func(e *
 	return e, s.put(ctx, e)
 }
 
+// DuplicateMin is how similar a submitted question must be to one of the
+// submitter's own pending or published entries to be refused as a repeat of
+// it (unless forced).
+const DuplicateMin = 0.9
+
 // Submit stores a submission as pending and returns it with the existing
-// entries it resembles.
+// entries it resembles. A question the submitter already has pending or
+// published (the same, or at least DuplicateMin alike) is refused with
+// ErrDuplicate unless sub.Force; one like somebody else's entry goes through
+// and the match is returned for the hint.
 func (s *Service) Submit(ctx context.Context, team string, by Actor, sub Submission, origin Origin) (*Entry, []Match, error) {
 	if err := s.set.check(&sub); err != nil {
 		return nil, nil, err
+	}
+	// One submission of a member at a time, so a message sent twice in a
+	// hurry cannot slip past the duplicate and pending checks.
+	if by.ID != "" {
+		unlock, err := s.lock(ctx, "knowledge:submit:"+team+":"+by.ID)
+		if err != nil {
+			return nil, nil, err
+		}
+		defer unlock()
+	}
+	if !sub.Force && by.ID != "" {
+		if err := s.checkDuplicate(ctx, team, by, sub.Question); err != nil {
+			return nil, nil, err
+		}
 	}
 	pending, err := s.Entries(ctx, team, Pending)
 	if err != nil {
@@ -230,6 +252,39 @@ func (s *Service) Submit(ctx context.Context, team string, by Actor, sub Submiss
 		return nil, nil, err
 	}
 	return e, matches, nil
+}
+
+// checkDuplicate refuses a question the submitter already has pending or
+// published, pointing at that entry.
+func (s *Service) checkDuplicate(ctx context.Context, team string, by Actor, question string) error {
+	idx, err := s.index(ctx, team)
+	if err != nil {
+		return err
+	}
+	norm := Normalize(question)
+	var dup *Entry
+	for _, e := range idx.docs {
+		if e.Submitter == by.ID && (e.State == Pending || e.State == Approved) && Normalize(e.Question) == norm {
+			dup = e
+			break
+		}
+	}
+	if dup == nil {
+		for _, m := range idx.Similar(question, DuplicateMin, 0, 0) {
+			if m.Entry.Submitter == by.ID {
+				dup = m.Entry
+				break
+			}
+		}
+	}
+	if dup == nil {
+		return nil
+	}
+	const again = "如果确实是不同的问题，请在内容前加 ! 或“强制”再投，例如 /submit ! 问题 | 答案。"
+	if dup.State == Pending {
+		return userf(ErrDuplicate, "你已经投过这条：%s「%s」，正在等待主管审核，不用重复投稿。%s", dup.Ref(), Clip(dup.Question, 40), again)
+	}
+	return userf(ErrDuplicate, "知识库里已有 %s「%s」（你投的，已发布），如需补充请 /edit 或联系主管。%s", dup.Ref(), Clip(dup.Question, 40), again)
 }
 
 func needSupervisor(by Actor, what string) error {

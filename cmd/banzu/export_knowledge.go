@@ -3,12 +3,15 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
+
+	bolterrors "go.etcd.io/bbolt/errors"
 
 	"github.com/banzu-bot/banzu/app"
 	"github.com/banzu-bot/banzu/config"
@@ -53,12 +56,20 @@ func exportKnowledge(ctx context.Context, args []string, stdout, stderr io.Write
 	if f == "csv" && len(teams) > 1 {
 		return fmt.Errorf("CSV 只能放一个团队的知识，请用 --team 选择（可用：%s），或导出 xlsx（每个团队一张表）", teamIDs(cfg.Teams))
 	}
-	st, err := app.OpenStore(cfg)
+	// Through the app, as banzu report does, so --demo seeds the demo
+	// company's knowledge base into a fresh data directory first.
+	a, err := app.New(ctx, cfg, app.Options{Logger: newLogger(cfg, stderr)})
 	if err != nil {
+		if errors.Is(err, bolterrors.ErrTimeout) {
+			return fmt.Errorf("数据文件正被另一个 banzu 进程使用（可能 banzu serve 正在运行）：请先停止它再导出（%w）", err)
+		}
 		return err
 	}
-	defer st.Close()
-	svc := knowledge.New(st, knowledge.DefaultSettings(), nil)
+	defer a.Close()
+	if err := c.seedDemo(ctx, a); err != nil {
+		return err
+	}
+	svc := a.KnowledgeService()
 	var sheets []knowledge.Sheet
 	total := 0
 	for _, t := range teams {

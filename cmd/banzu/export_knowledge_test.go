@@ -15,11 +15,16 @@ import (
 	"github.com/xuri/excelize/v2"
 )
 
-// seedKnowledge fills a data directory with the demo knowledge base and one
-// entry whose text a spreadsheet would run as a formula.
+// seedKnowledge makes a data directory whose demo knowledge base was seeded
+// by `banzu export knowledge --demo` itself, then adds one entry whose text a
+// spreadsheet would run as a formula and retires the first demo entry.
 func seedKnowledge(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
+	code, out, errOut := runCLI(t, []string{"BANZU_DATA_DIR=" + dir}, "export", "knowledge", "--demo", "-o", filepath.Join(t.TempDir(), "first.xlsx"))
+	if code != 0 || !strings.Contains(out, "已导出 11 条知识") {
+		t.Fatalf("first export of a fresh data directory: %d %q %q", code, out, errOut)
+	}
 	st, err := embedded.Open(filepath.Join(dir, "banzu.db"))
 	if err != nil {
 		t.Fatal(err)
@@ -27,9 +32,6 @@ func seedKnowledge(t *testing.T) string {
 	defer st.Close()
 	ctx := context.Background()
 	now := time.Date(2026, 6, 1, 2, 0, 0, 0, time.UTC)
-	if err := knowledge.SeedDemo(ctx, st, knowledge.DefaultSettings(), now, func(id string) string { return id }); err != nil {
-		t.Fatal(err)
-	}
 	svc := knowledge.New(st, knowledge.DefaultSettings(), func() time.Time { return now })
 	sub, _ := knowledge.ParseSubmission("=HYPERLINK(\"http://evil\",\"点我\") | @SUM(1+1) #=cmd")
 	e, _, err := svc.Submit(ctx, "presale", knowledge.Actor{ID: "xiaowang", Name: "小王"}, sub, knowledge.Origin{})
@@ -44,6 +46,48 @@ func seedKnowledge(t *testing.T) string {
 		t.Fatal(err)
 	}
 	return dir
+}
+
+// TestExportKnowledgeDemoFreshDir: --demo on a data directory nobody has
+// used seeds the demo knowledge base (once) before exporting it.
+func TestExportKnowledgeDemoFreshDir(t *testing.T) {
+	env := []string{"BANZU_DATA_DIR=" + t.TempDir()}
+	for run := 1; run <= 2; run++ {
+		code, out, errOut := runCLI(t, env, "export", "knowledge", "--demo", "--team", "presale", "--format", "csv")
+		if code != 0 || !strings.Contains(errOut, "已导出 8 条知识") {
+			t.Fatalf("run %d: %d %q", run, code, errOut)
+		}
+		recs, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(out, "\ufeff"))).ReadAll()
+		if err != nil || len(recs) != 9 {
+			t.Fatalf("run %d: %d rows, %v", run, len(recs), err)
+		}
+		if !strings.Contains(out, "运费险怎么理赔") || strings.Contains(out, "退货运费谁出") {
+			t.Errorf("run %d: want the approved demo entries only:\n%s", run, out)
+		}
+	}
+	// Without --demo a fresh directory has no teams to export.
+	code, _, errOut := runCLI(t, []string{"BANZU_DATA_DIR=" + t.TempDir()}, "export", "knowledge")
+	if code == 0 || !strings.Contains(errOut, "还没有配置团队") {
+		t.Errorf("no teams: %d %q", code, errOut)
+	}
+}
+
+// TestExportNoKind: an option where the kind belongs is "no kind given".
+func TestExportNoKind(t *testing.T) {
+	env := []string{"BANZU_DATA_DIR=" + t.TempDir()}
+	for _, args := range [][]string{{"export"}, {"export", "--demo"}, {"export", "-o", "x.csv"}} {
+		code, _, errOut := runCLI(t, env, args...)
+		if code != 1 || !strings.Contains(errOut, "用法：banzu export 类型") || !strings.Contains(errOut, "knowledge") ||
+			!strings.Contains(errOut, "导出团队知识库") || strings.Contains(errOut, "不认识的类型") {
+			t.Errorf("%v: %d %q", args, code, errOut)
+		}
+	}
+	if code, _, errOut := runCLI(t, env, "export", "nosuch"); code != 1 || !strings.Contains(errOut, "不认识的类型 \"nosuch\"") {
+		t.Errorf("unknown kind: %d %q", code, errOut)
+	}
+	if code, out, _ := runCLI(t, env, "export", "--help"); code != 0 || !strings.Contains(out, "用法：banzu export 类型") || !strings.Contains(out, "lessons") {
+		t.Errorf("--help: %d %q", code, out)
+	}
 }
 
 func TestExportKnowledgeCSV(t *testing.T) {

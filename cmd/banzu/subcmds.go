@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"sort"
@@ -28,11 +29,17 @@ func init() {
 	commands["export"] = command{"export 类型：导出数据（不带参数查看可导出的类型）", kindCmd("export", exportKinds)}
 }
 
-// kindCmd dispatches `banzu VERB KIND args…` to the registered kind.
+// kindCmd dispatches `banzu VERB KIND args…` to the registered kind. With no
+// kind (nothing, or an option such as --demo first) it answers with the usage
+// listing the kinds; -h, --help and help print that usage and succeed.
 func kindCmd(verb string, kinds map[string]kind) func(context.Context, []string, io.Writer, io.Writer, []string) error {
 	return func(ctx context.Context, args []string, stdout, stderr io.Writer, env []string) error {
-		if len(args) == 0 {
-			return fmt.Errorf("用法：banzu %s 类型 …（类型：%s）", verb, kindNames(kinds))
+		if len(args) > 0 && (args[0] == "-h" || args[0] == "-help" || args[0] == "--help" || args[0] == "help") {
+			fmt.Fprintln(stdout, kindUsage(verb, kinds))
+			return nil
+		}
+		if len(args) == 0 || strings.HasPrefix(args[0], "-") {
+			return errors.New(kindUsage(verb, kinds))
 		}
 		k, ok := kinds[args[0]]
 		if !ok {
@@ -40,6 +47,24 @@ func kindCmd(verb string, kinds map[string]kind) func(context.Context, []string,
 		}
 		return k.run(ctx, args[1:], stdout, stderr, env)
 	}
+}
+
+// kindUsage is "用法：banzu VERB 类型 [选项]" with one line per kind.
+func kindUsage(verb string, kinds map[string]kind) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "用法：banzu %s 类型 [选项]（类型：%s）", verb, kindNames(kinds))
+	names := make([]string, 0, len(kinds))
+	for n := range kinds {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(&b, "\n  %-10s %s", n, kinds[n].summary)
+	}
+	if len(names) > 0 {
+		fmt.Fprintf(&b, "\n各类型的选项：banzu %s 类型 -h", verb)
+	}
+	return b.String()
 }
 
 func kindNames(kinds map[string]kind) string {
