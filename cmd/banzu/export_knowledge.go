@@ -3,15 +3,12 @@ package main
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
-
-	bolterrors "go.etcd.io/bbolt/errors"
 
 	"github.com/banzu-bot/banzu/app"
 	"github.com/banzu-bot/banzu/config"
@@ -58,17 +55,11 @@ func exportKnowledge(ctx context.Context, args []string, stdout, stderr io.Write
 	}
 	// Through the app, as banzu report does, so --demo seeds the demo
 	// company's knowledge base into a fresh data directory first.
-	a, err := app.New(ctx, cfg, app.Options{Logger: newLogger(cfg, stderr)})
+	a, err := c.openApp(ctx, cfg, stderr, "请先停止它再导出", true, app.Options{})
 	if err != nil {
-		if errors.Is(err, bolterrors.ErrTimeout) {
-			return fmt.Errorf("数据文件正被另一个 banzu 进程使用（可能 banzu serve 正在运行）：请先停止它再导出（%w）", err)
-		}
 		return err
 	}
 	defer a.Close()
-	if err := c.seedDemo(ctx, a); err != nil {
-		return err
-	}
 	svc := a.KnowledgeService()
 	var sheets []knowledge.Sheet
 	total := 0

@@ -2,11 +2,14 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"strings"
+
+	bolterrors "go.etcd.io/bbolt/errors"
 
 	"github.com/banzu-bot/banzu/app"
 	"github.com/banzu-bot/banzu/config"
@@ -52,6 +55,29 @@ func (c *common) load(env []string) (*config.Config, error) {
 		demo.Apply(cfg)
 	}
 	return cfg, cfg.Validate()
+}
+
+// openApp builds banzu for a one-off command: logger from config, and a clear
+// message when banzu serve holds the data file (busyHint says what to do
+// instead). With seed and --demo, the demo data is seeded first (commands
+// that read it; imports must not mix demo history into real figures). The
+// caller closes it.
+func (c *common) openApp(ctx context.Context, cfg *config.Config, stderr io.Writer, busyHint string, seed bool, opts app.Options) (*app.App, error) {
+	opts.Logger = newLogger(cfg, stderr)
+	a, err := app.New(ctx, cfg, opts)
+	if err != nil {
+		if errors.Is(err, bolterrors.ErrTimeout) {
+			return nil, fmt.Errorf("数据文件正被另一个 banzu 进程使用（可能 banzu serve 正在运行）：%s（%w）", busyHint, err)
+		}
+		return nil, err
+	}
+	if seed {
+		if err := c.seedDemo(ctx, a); err != nil {
+			a.Close()
+			return nil, err
+		}
+	}
+	return a, nil
 }
 
 // seedDemo adds the demo company's data (KPI history, knowledge …) the first

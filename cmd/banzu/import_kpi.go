@@ -11,8 +11,6 @@ import (
 	"strings"
 	"time"
 
-	bolterrors "go.etcd.io/bbolt/errors"
-
 	"github.com/banzu-bot/banzu/app"
 	"github.com/banzu-bot/banzu/kpi"
 )
@@ -54,11 +52,8 @@ func importKPICmd(ctx context.Context, args []string, stdout, stderr io.Writer, 
 		// the data file.
 		im.Sink = kpiDryRunSink{}
 	} else {
-		a, err := app.New(ctx, cfg, app.Options{Logger: newLogger(cfg, stderr)})
+		a, err := c.openApp(ctx, cfg, stderr, "请先停止它，或通过 HTTP 接口 POST /api/v1/kpi/import 导入", false, app.Options{})
 		if err != nil {
-			if errors.Is(err, bolterrors.ErrTimeout) {
-				return fmt.Errorf("数据文件正被另一个 banzu 进程使用（可能 banzu serve 正在运行）：请先停止它，或通过 HTTP 接口 POST /api/v1/kpi/import 导入（%w）", err)
-			}
 			return err
 		}
 		defer a.Close()

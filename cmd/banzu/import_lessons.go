@@ -40,7 +40,7 @@ func importLessons(ctx context.Context, args []string, stdout, stderr io.Writer,
 	if err != nil {
 		return err
 	}
-	a, err := app.New(ctx, cfg, app.Options{Logger: newLogger(cfg, stderr)})
+	a, err := c.openApp(ctx, cfg, stderr, "请先停止它再导入", false, app.Options{})
 	if err != nil {
 		return err
 	}

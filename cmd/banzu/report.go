@@ -10,8 +10,6 @@ import (
 	"strings"
 	"time"
 
-	bolterrors "go.etcd.io/bbolt/errors"
-
 	"github.com/banzu-bot/banzu/app"
 	"github.com/banzu-bot/banzu/bot"
 	"github.com/banzu-bot/banzu/handlers"
@@ -51,17 +49,11 @@ func reportCmd(ctx context.Context, args []string, stdout, stderr io.Writer, env
 	if err != nil {
 		return fmt.Errorf("%v\n%s", err, reportUsage)
 	}
-	a, err := app.New(ctx, cfg, app.Options{Logger: newLogger(cfg, stderr)})
+	a, err := c.openApp(ctx, cfg, stderr, "请先停止它，或在群里发送 /report", true, app.Options{})
 	if err != nil {
-		if errors.Is(err, bolterrors.ErrTimeout) {
-			return fmt.Errorf("数据文件正被另一个 banzu 进程使用（可能 banzu serve 正在运行）：请先停止它，或在群里发送 /report（%w）", err)
-		}
 		return err
 	}
 	defer a.Close()
-	if err := c.seedDemo(ctx, a); err != nil {
-		return err
-	}
 	teams, err := pickTeams(a.Directory, *team)
 	if err != nil {
 		return err
