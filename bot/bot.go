@@ -205,7 +205,9 @@ func (b *Bot) route(ctx context.Context, req *Request) {
 				return
 			}
 		}
-		if req.Event.ChatType == ChatSingle || req.Event.Platform != "console" {
+		// Only text addressed to the bot gets the hint: in the console's
+		// group every message reaches the bot, most of them chatter.
+		if req.Event.ChatType == ChatSingle || req.Event.Mentioned {
 			// Someone @-ed the bot with plain text: point them at /help.
 			if req.Event.Action == nil && req.Event.Text != "" {
 				_ = req.ReplyText(ctx, "我是班组助手，发送 /help 查看可用命令。")
