@@ -2,7 +2,6 @@ package app_test
 
 import (
 	"context"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -17,27 +16,7 @@ import (
 // awards themselves and expect an empty recognition ledger.
 func startWithoutDemoAwards(t *testing.T, cfg *config.Config, opts app.Options) *running {
 	t.Helper()
-	a, err := app.New(context.Background(), cfg, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var seeders []demo.Seeder
-	for _, s := range a.DemoSeeders() {
-		if s.Name != "awards" {
-			seeders = append(seeders, s)
-		}
-	}
-	if err := demo.Seed(context.Background(), a.Store, a.Bot, seeders); err != nil {
-		t.Fatal(err)
-	}
-	stop, err := a.Start(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := &running{t: t, srv: httptest.NewServer(a.Handler()), stop: stop, app: a}
-	t.Cleanup(r.close)
-	r.drain()
-	return r
+	return startSeeded(t, cfg, opts, func(s demo.Seeder) bool { return s.Name != "awards" })
 }
 
 // The demo shows recognition: last month's ceremony decided from the seeded

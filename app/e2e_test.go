@@ -33,11 +33,24 @@ func start(t *testing.T, cfg *config.Config) *running {
 // startWith starts banzu with options (a fake clock, say).
 func startWith(t *testing.T, cfg *config.Config, opts app.Options) *running {
 	t.Helper()
+	return startSeeded(t, cfg, opts, nil)
+}
+
+// startSeeded starts banzu with the demo seeders that keep returns true
+// (all of them when keep is nil).
+func startSeeded(t *testing.T, cfg *config.Config, opts app.Options, keep func(demo.Seeder) bool) *running {
+	t.Helper()
 	a, err := app.New(context.Background(), cfg, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := demo.Seed(context.Background(), a.Store, a.Bot, a.DemoSeeders()); err != nil {
+	var seeders []demo.Seeder
+	for _, s := range a.DemoSeeders() {
+		if keep == nil || keep(s) {
+			seeders = append(seeders, s)
+		}
+	}
+	if err := demo.Seed(context.Background(), a.Store, a.Bot, seeders); err != nil {
 		t.Fatal(err)
 	}
 	stop, err := a.Start(context.Background())

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/http/httptest"
 	"regexp"
 	"strconv"
 	"strings"
@@ -13,7 +12,6 @@ import (
 	"time"
 
 	"github.com/banzu-bot/banzu/app"
-	"github.com/banzu-bot/banzu/demo"
 	"github.com/banzu-bot/banzu/jobs"
 	"github.com/banzu-bot/banzu/knowledge"
 )
@@ -40,21 +38,7 @@ func (c *kbClock) advance(d time.Duration) {
 // kbStart runs a demo banzu (demo data seeded) on a shifted clock.
 func kbStart(t *testing.T, clk *kbClock) *running {
 	t.Helper()
-	a, err := app.New(context.Background(), demoConfig(t), app.Options{Now: clk.Now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := demo.Seed(context.Background(), a.Store, a.Bot, a.DemoSeeders()); err != nil {
-		t.Fatal(err)
-	}
-	stop, err := a.Start(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := &running{t: t, srv: httptest.NewServer(a.Handler()), stop: stop, app: a}
-	t.Cleanup(r.close)
-	r.drain()
-	return r
+	return startWith(t, demoConfig(t), app.Options{Now: clk.Now})
 }
 
 // kbLastID is the id of the newest message in chat.

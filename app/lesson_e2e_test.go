@@ -7,7 +7,6 @@ import (
 	"flag"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -18,7 +17,6 @@ import (
 	"github.com/banzu-bot/banzu/app"
 	"github.com/banzu-bot/banzu/bot"
 	"github.com/banzu-bot/banzu/config"
-	"github.com/banzu-bot/banzu/demo"
 	"github.com/banzu-bot/banzu/lesson"
 )
 
@@ -45,21 +43,7 @@ type lessonRun struct {
 
 func startLessonApp(t *testing.T, cfg *config.Config, clock *lessonClock) *lessonRun {
 	t.Helper()
-	a, err := app.New(context.Background(), cfg, app.Options{Now: clock.Now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := demo.Seed(context.Background(), a.Store, a.Bot, a.DemoSeeders()); err != nil {
-		t.Fatal(err)
-	}
-	stop, err := a.Start(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := &running{t: t, srv: httptest.NewServer(a.Handler()), stop: stop, app: a}
-	t.Cleanup(r.close)
-	r.drain()
-	return &lessonRun{running: r, clock: clock}
+	return &lessonRun{running: startWith(t, cfg, app.Options{Now: clock.Now}), clock: clock}
 }
 
 type lessonMsg struct {
