@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -32,15 +31,9 @@ func exportKnowledge(ctx context.Context, args []string, stdout, stderr io.Write
 	if err := noArgs(fs); err != nil {
 		return err
 	}
-	f := strings.ToLower(*format)
-	if f == "" {
-		f = "xlsx"
-		if strings.EqualFold(filepath.Ext(*out), ".csv") {
-			f = "csv"
-		}
-	}
-	if f != "xlsx" && f != "csv" {
-		return fmt.Errorf("--format 只能是 xlsx 或 csv，不是 %q", *format)
+	f, err := fileFormat(*format, *out, "xlsx", "xlsx", "csv")
+	if err != nil {
+		return err
 	}
 	cfg, err := c.load(env)
 	if err != nil {

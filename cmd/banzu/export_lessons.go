@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 
 	"github.com/banzu-bot/banzu/app"
 	"github.com/banzu-bot/banzu/lesson"
@@ -25,15 +24,9 @@ func exportLessons(ctx context.Context, args []string, stdout, stderr io.Writer,
 	if err := noArgs(fs); err != nil {
 		return err
 	}
-	f := strings.ToLower(*format)
-	if f == "" {
-		f = "yaml"
-		if strings.HasSuffix(strings.ToLower(*out), ".xlsx") {
-			f = "xlsx"
-		}
-	}
-	if f != "yaml" && f != "xlsx" {
-		return fmt.Errorf("--format 只能是 yaml 或 xlsx，不是 %q", *format)
+	f, err := fileFormat(*format, *out, "yaml", "yaml", "xlsx")
+	if err != nil {
+		return err
 	}
 	if f == "xlsx" && *out == "" {
 		return fmt.Errorf("导出 xlsx 需要用 -o 指定文件")

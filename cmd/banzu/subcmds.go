@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -77,4 +79,24 @@ func kindNames(kinds map[string]kind) string {
 		return "暂无"
 	}
 	return strings.Join(names, "、")
+}
+
+// fileFormat picks an export's format: the --format value, else the output
+// file's extension when it is one of allowed, else def.
+func fileFormat(format, out, def string, allowed ...string) (string, error) {
+	f := strings.ToLower(format)
+	if f == "" {
+		f = def
+		ext := strings.ToLower(strings.TrimPrefix(filepath.Ext(out), "."))
+		if ext == "yml" {
+			ext = "yaml"
+		}
+		if slices.Contains(allowed, ext) {
+			f = ext
+		}
+	}
+	if !slices.Contains(allowed, f) {
+		return "", fmt.Errorf("--format 只能是 %s，不是 %q", strings.Join(allowed, " 或 "), format)
+	}
+	return f, nil
 }
