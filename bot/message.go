@@ -10,6 +10,16 @@ type Message struct {
 	File     *File    `json:"file,omitempty"`
 	Card     *Card    `json:"card,omitempty"`
 	Mentions []string `json:"mentions,omitempty"` // platform user ids to @-mention
+	// Update marks a Card message as the new state of the card a user clicked
+	// (Destination.Reply names the click): WeCom updates it in place
+	// (aibot_respond_update_msg within 5 s), the console replaces it for the
+	// viewer. A platform that cannot update a card sends it as a new message
+	// (to OnlyFor privately when set).
+	Update bool `json:"update,omitempty"`
+	// OnlyFor limits who sees the message to these platform user ids: a card
+	// update shown to those users only, or, where a platform cannot do that, a
+	// direct message to each of them instead of a post in the group.
+	OnlyFor []string `json:"only_for,omitempty"`
 }
 
 // File is a document sent into a chat (an Excel workbook, say).
