@@ -52,7 +52,6 @@ type App struct {
 	ownsStore  bool
 	seeders    []demo.Seeder
 	listeners  []bot.Listener
-	drainers   []func() error // close a platform's intake, handing queued events to the bot; idempotent
 	closers    []func() error
 	obs        *observability
 	noSchedule bool
@@ -223,11 +222,6 @@ func (a *App) Start(ctx context.Context) (stop func(), err error) {
 		// reach the bot before it stops, instead of being dropped.
 		stopIntake()
 		intakeWG.Wait()
-		for _, d := range a.drainers {
-			if err := d(); err != nil {
-				a.Log.Warn("platform intake close", "error", err)
-			}
-		}
 		a.Bot.Stop() // finish what is in flight; replies land in the outbox
 		flushCtx, cancelFlush := context.WithTimeout(context.Background(), 3*time.Second)
 		for {

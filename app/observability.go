@@ -10,6 +10,7 @@ import (
 
 	"github.com/banzu-bot/banzu/bot"
 	"github.com/banzu-bot/banzu/metrics"
+	"github.com/banzu-bot/banzu/store"
 )
 
 // observability holds the process's metrics and readiness.
@@ -21,6 +22,7 @@ type observability struct {
 	failed     *metrics.CounterVec
 	jobRuns    *metrics.CounterVec
 	jobFails   *metrics.CounterVec
+	dead       *metrics.CounterVec
 	ready      atomic.Bool
 	reconnects []func() (platform string, n int64)
 }
@@ -35,12 +37,14 @@ func newObservability() *observability {
 		failed:   r.Counter("banzu_handler_errors_total", "Command handlers that returned an error.", "command"),
 		jobRuns:  r.Counter("banzu_job_runs_total", "Scheduled job runs made by this process.", "job"),
 		jobFails: r.Counter("banzu_job_failures_total", "Scheduled job runs that failed.", "job"),
+		dead:     r.Counter("banzu_events_dead_total", "Incoming events given up on after repeated failures (kept in the dead-letter ledger).", "platform"),
 	}
 }
 
 func (o *observability) botHooks() bot.Hooks {
 	return bot.Hooks{
 		Received: func(platform string) { o.in.Inc(platform) },
+		Dead:     func(platform string) { o.dead.Inc(platform) },
 		Handled: func(command string, d time.Duration, failed bool) {
 			o.handled.Observe(d.Seconds(), command)
 			if failed {
@@ -71,6 +75,22 @@ func (a *App) registerGauges() {
 		}
 		return depth, oldest
 	}
+	inbox := func() store.InboxStats {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		st, err := a.Store.Inbox().Stats(ctx)
+		if err != nil {
+			return store.InboxStats{Waiting: -1, Taken: -1, Dead: -1}
+		}
+		return st
+	}
+	o.reg.GaugeFunc("banzu_inbox_depth", "Incoming events stored and not handled yet, by state (-1 when the store does not answer).", func() []metrics.Sample {
+		st := inbox()
+		return []metrics.Sample{{Values: []string{"waiting"}, Value: float64(st.Waiting)}, {Values: []string{"taken"}, Value: float64(st.Taken)}}
+	}, "state")
+	o.reg.GaugeFunc("banzu_inbox_dead", "Incoming events in the dead-letter ledger.", func() []metrics.Sample {
+		return []metrics.Sample{{Value: float64(inbox().Dead)}}
+	})
 	o.reg.GaugeFunc("banzu_outbox_depth", "Outgoing messages waiting in the outbox (-1 when the store does not answer).", func() []metrics.Sample {
 		d, _ := stats()
 		return []metrics.Sample{{Value: float64(d)}}

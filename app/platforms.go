@@ -69,7 +69,7 @@ func (a *App) installPlatforms() error {
 		// holds the connection (a lease), and it follows the outbox's sender
 		// so that replies go out on the connection that received the
 		// message (see wecom.Platform.Listen).
-		opts := wecom.Options{Logger: a.Log, Now: a.now, Handle: a.receive, Store: a.Store}
+		opts := wecom.Options{Logger: a.Log, Now: a.now, Handle: a.Bot.Dispatch, Store: a.Store}
 		if rs, ok := a.Store.(*redisstore.Store); ok {
 			opts.Redis = rs.Client() // replicas share one access token
 		}
@@ -83,7 +83,6 @@ func (a *App) installPlatforms() error {
 		// get 405 from the mux.
 		a.Mux.Handle("GET "+p.CallbackPath(), p.Handler())  // URL verification
 		a.Mux.Handle("POST "+p.CallbackPath(), p.Handler()) // messages and events
-		a.drainers = append(a.drainers, p.Close)            // queued callbacks reach the bot before it stops
 		a.closers = append(a.closers, p.Close)
 		a.obs.reconnects = append(a.obs.reconnects, func() (string, int64) { return "wecom", p.Reconnects() })
 		if p.Mode() == wecom.ModeLongConn {
@@ -95,7 +94,7 @@ func (a *App) installPlatforms() error {
 	}
 	if dingtalkEnabled(a.Cfg) {
 		p, err := dingtalk.New(a.Cfg.DingTalk, a.Cfg.Teams, dingtalk.Options{
-			Logger: a.Log, Now: a.now, Handle: a.receive, Tokens: storeTokens{a.Store},
+			Logger: a.Log, Now: a.now, Handle: a.Bot.Dispatch, Tokens: storeTokens{a.Store},
 		})
 		if err != nil {
 			return err
@@ -112,30 +111,11 @@ func (a *App) installPlatforms() error {
 	return nil
 }
 
-// receive takes an event from a platform: it learns which team an unknown
-// group belongs to (the sender's only team) and hands the event to the bot.
-func (a *App) receive(ev bot.Event) {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if ev.ChatType == bot.ChatGroup && ev.ChatID != "" && a.Directory.Chat(ev.Platform, ev.ChatID) == nil {
-		if m := a.Directory.User(ev.Platform, ev.SenderID); m != nil && len(m.Teams) == 1 {
-			if err := a.Directory.BindChat(ctx, ev.Platform, ev.ChatID, m.Teams[0]); err != nil {
-				a.Log.Warn("could not remember the group's team", "platform", ev.Platform, "chat_id", ev.ChatID, "error", err)
-			} else {
-				a.Log.Info("group bound to team", "platform", ev.Platform, "chat_id", ev.ChatID, "team", m.Teams[0])
-			}
-		}
-	}
-	if err := a.Bot.Dispatch(ctx, ev); err != nil {
-		a.Log.Error("event not handled", "platform", ev.Platform, "message_id", ev.MessageID, "error", err)
-	}
-}
-
 // listen runs a platform's own connection until ctx ends, restarting it
 // after an unexpected return.
 func (a *App) listen(ctx context.Context, l bot.Listener) {
 	for ctx.Err() == nil {
-		err := l.Listen(ctx, a.receive)
+		err := l.Listen(ctx, a.Bot.Dispatch)
 		if ctx.Err() != nil {
 			return
 		}

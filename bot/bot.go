@@ -5,7 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"runtime/debug"
+	"math/rand/v2"
+	"os"
 	"sync"
 	"time"
 
@@ -18,14 +19,24 @@ type Fallback func(ctx context.Context, req *Request) (bool, error)
 
 // Options configure a Bot.
 type Options struct {
+	// Workers is how many events are handled at once; 8 when zero.
 	Workers        int
-	QueueSize      int
 	HandlerTimeout time.Duration
 	DedupTTL       time.Duration
-	Location       *time.Location
-	Now            func() time.Time
-	Logger         *slog.Logger
-	Hooks          Hooks
+	// Consumer names this process among the inbox's consumers; a random id
+	// when empty.
+	Consumer string
+	// Takeover is how long an event taken by a worker may go without a sign
+	// of life (a crash) before another worker, here or in another replica,
+	// takes it over; 10 s when zero.
+	Takeover time.Duration
+	// MaxAttempts is how many times an event is tried (panics, failures,
+	// crashes) before it goes to the dead-letter ledger; 3 when zero.
+	MaxAttempts int
+	Location    *time.Location
+	Now         func() time.Time
+	Logger      *slog.Logger
+	Hooks       Hooks
 }
 
 // Hooks let the app count what the bot does (metrics). Every field is optional.
@@ -34,10 +45,16 @@ type Hooks struct {
 	Received func(platform string)
 	// Handled is called after each command handler returns.
 	Handled func(command string, d time.Duration, failed bool)
+	// Dead is called when an event is given up on (dead-letter ledger).
+	Dead func(platform string)
 }
 
-// Bot turns events into command runs: it de-duplicates, queues, bounds the
-// work, times out and recovers handlers, and sends replies through the outbox.
+// Bot turns events into command runs. Dispatch stores each event in the
+// store's durable inbox (de-duplicated in the same write); workers take
+// events from the inbox, run them with a time limit and panic recovery, and
+// remove them only once handled, so an event a platform was told we have
+// survives a crash. Replies go through the outbox with a key derived from
+// the event, so an event handled again after a crash does not post twice.
 type Bot struct {
 	Store     store.Store
 	Directory *Directory
@@ -47,12 +64,14 @@ type Bot struct {
 	opts      Options
 	log       *slog.Logger
 	fallbacks []Fallback
+	inbox     store.Inbox
 
-	mu      sync.Mutex
-	queue   chan Event
-	wg      sync.WaitGroup
-	started bool
-	closed  bool
+	mu       sync.Mutex
+	started  bool
+	closed   bool
+	cancel   context.CancelFunc
+	wg       sync.WaitGroup
+	inflight map[string]struct{} // inbox ids being handled here
 }
 
 // New builds a bot. Call Start to begin handling events.
@@ -60,14 +79,21 @@ func New(st store.Store, dir *Directory, cmds *Commands, out *Outbox, opts Optio
 	if opts.Workers <= 0 {
 		opts.Workers = 8
 	}
-	if opts.QueueSize <= 0 {
-		opts.QueueSize = 1024
-	}
 	if opts.HandlerTimeout <= 0 {
 		opts.HandlerTimeout = 30 * time.Second
 	}
 	if opts.DedupTTL <= 0 {
 		opts.DedupTTL = 24 * time.Hour
+	}
+	if opts.Takeover <= 0 {
+		opts.Takeover = 10 * time.Second
+	}
+	if opts.MaxAttempts <= 0 {
+		opts.MaxAttempts = 3
+	}
+	if opts.Consumer == "" {
+		host, _ := os.Hostname()
+		opts.Consumer = fmt.Sprintf("%s-%d-%x", host, os.Getpid(), rand.Uint32())
 	}
 	if opts.Location == nil {
 		opts.Location = time.Local
@@ -79,7 +105,7 @@ func New(st store.Store, dir *Directory, cmds *Commands, out *Outbox, opts Optio
 		opts.Logger = slog.Default()
 	}
 	return &Bot{Store: st, Directory: dir, Commands: cmds, Outbox: out, opts: opts, log: opts.Logger,
-		queue: make(chan Event, opts.QueueSize)}
+		inbox: st.Inbox(), inflight: map[string]struct{}{}}
 }
 
 // Now is the bot's clock in its time zone.
@@ -99,91 +125,11 @@ func (b *Bot) Send(ctx context.Context, dest Destination, msg Message) error {
 	return b.Outbox.Enqueue(ctx, dest, msg)
 }
 
-// Start launches the workers. They run until Stop.
-func (b *Bot) Start() {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if b.started {
-		return
-	}
-	b.started = true
-	for i := 0; i < b.opts.Workers; i++ {
-		b.wg.Add(1)
-		go func() {
-			defer b.wg.Done()
-			for ev := range b.queue {
-				b.handle(ev)
-			}
-		}()
-	}
-}
-
-// Stop stops taking events and waits for those in flight to finish.
-func (b *Bot) Stop() {
-	b.mu.Lock()
-	if b.closed {
-		b.mu.Unlock()
-		return
-	}
-	b.closed = true
-	close(b.queue)
-	b.mu.Unlock()
-	b.wg.Wait()
-}
-
-// ErrStopped is returned by Dispatch after Stop.
-var ErrStopped = errors.New("bot: stopped")
-
-// ErrBusy is returned by Dispatch when the queue is full.
-var ErrBusy = errors.New("bot: queue full")
-
-// Dispatch accepts one event: it drops a duplicate message id, then queues the
-// event for a worker. It never blocks on handlers.
-func (b *Bot) Dispatch(ctx context.Context, ev Event) error {
-	if ev.MessageID != "" {
-		first, err := b.Store.FirstSeen(ctx, "msg:"+ev.Platform+":"+ev.MessageID, b.opts.DedupTTL)
-		if err != nil {
-			return fmt.Errorf("dedup: %w", err)
-		}
-		if !first {
-			b.log.Debug("duplicate message dropped", "platform", ev.Platform, "message_id", ev.MessageID)
-			return nil
-		}
-	}
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if b.closed {
-		return ErrStopped
-	}
-	select {
-	case b.queue <- ev:
-		if h := b.opts.Hooks.Received; h != nil {
-			h(ev.Platform)
-		}
-		return nil
-	default:
-		return ErrBusy
-	}
-}
-
-// Handle runs one event synchronously (tests and the console use Dispatch).
-func (b *Bot) handle(ev Event) {
-	ctx, cancel := context.WithTimeout(context.Background(), b.opts.HandlerTimeout)
-	defer cancel()
-	req := b.newRequest(ev)
-	defer func() {
-		if p := recover(); p != nil {
-			b.log.Error("handler panic", "platform", ev.Platform, "message_id", ev.MessageID, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
-			_ = req.ReplyText(context.Background(), "抱歉，处理这条消息时出错了，已记录，请稍后再试。")
-		}
-	}()
-	b.route(ctx, req)
-}
-
-func (b *Bot) newRequest(ev Event) *Request {
+func (b *Bot) newRequest(ctx context.Context, ev Event) *Request {
 	req := &Request{Event: ev, bot: b}
 	req.Member = b.Directory.User(ev.Platform, ev.SenderID)
 	req.Role = b.Directory.RoleOf(req.Member)
+	b.bindChat(ctx, ev, req.Member)
 	req.Team = b.Directory.Chat(ev.Platform, ev.ChatID)
 	if req.Team == nil && req.Member != nil && len(req.Member.Teams) > 0 {
 		req.Team = b.Directory.Team(req.Member.Teams[0])
@@ -192,17 +138,31 @@ func (b *Bot) newRequest(ev Event) *Request {
 	return req
 }
 
-func (b *Bot) route(ctx context.Context, req *Request) {
+// bindChat learns which team an unknown group belongs to: the sender's only
+// team. Every platform's events pass here, the console's too.
+func (b *Bot) bindChat(ctx context.Context, ev Event, m *Member) {
+	if ev.ChatType != ChatGroup || ev.ChatID == "" || m == nil || len(m.Teams) != 1 || b.Directory.Chat(ev.Platform, ev.ChatID) != nil {
+		return
+	}
+	if err := b.Directory.BindChat(ctx, ev.Platform, ev.ChatID, m.Teams[0]); err != nil {
+		b.log.Warn("could not remember the group's team", "platform", ev.Platform, "chat_id", ev.ChatID, "error", err)
+		return
+	}
+	b.log.Info("group bound to team", "platform", ev.Platform, "chat_id", ev.ChatID, "team", m.Teams[0])
+}
+
+// route runs the command or the fallbacks for req. It returns "" when the
+// event was dealt with and the reason when it failed.
+func (b *Bot) route(ctx context.Context, req *Request) string {
 	name, args, rest, ok := ParseCommand(req.Event.Text)
 	if !ok || req.Event.Action != nil {
 		for _, f := range b.fallbacks {
 			handled, err := f(ctx, req)
 			if err != nil {
-				b.answerError(ctx, req, err)
-				return
+				return b.answerError(ctx, req, err)
 			}
 			if handled {
-				return
+				return ""
 			}
 		}
 		// Only text addressed to the bot gets the hint: in the console's
@@ -210,10 +170,10 @@ func (b *Bot) route(ctx context.Context, req *Request) {
 		if req.Event.ChatType == ChatSingle || req.Event.Mentioned {
 			// Someone @-ed the bot with plain text: point them at /help.
 			if req.Event.Action == nil && req.Event.Text != "" {
-				_ = req.ReplyText(ctx, "我是班组助手，发送 /help 查看可用命令。")
+				return replied(req.ReplyText(ctx, "我是班组助手，发送 /help 查看可用命令。"))
 			}
 		}
-		return
+		return ""
 	}
 	cmd := b.Commands.Lookup(name)
 	if cmd == nil {
@@ -221,26 +181,21 @@ func (b *Bot) route(ctx context.Context, req *Request) {
 		if near := b.Commands.ClosestFor(name, req.Role); near != "" {
 			msg += fmt.Sprintf("你是不是想用 /%s ？", near)
 		}
-		_ = req.ReplyText(ctx, msg+"发送 /help 查看可用命令。")
-		return
+		return replied(req.ReplyText(ctx, msg+"发送 /help 查看可用命令。"))
 	}
 	req.Command, req.Args, req.Rest = cmd, args, rest
 	if req.Role < cmd.Role {
 		b.log.Warn("command refused", "command", cmd.Name, "platform", req.Event.Platform, "user_id", req.Event.SenderID, "role", req.Role.String(), "needs", cmd.Role.String())
 		if req.Member == nil {
-			_ = req.ReplyText(ctx, "抱歉，你还不在班组名单中，暂时不能使用这个命令。请联系主管把你加入名单。")
-		} else {
-			_ = req.ReplyText(ctx, fmt.Sprintf("抱歉，/%s 仅限%s及以上角色使用。如需帮助，请联系你的主管。", cmd.Name, cmd.Role.Label()))
+			return replied(req.ReplyText(ctx, "抱歉，你还不在班组名单中，暂时不能使用这个命令。请联系主管把你加入名单。"))
 		}
-		return
+		return replied(req.ReplyText(ctx, fmt.Sprintf("抱歉，/%s 仅限%s及以上角色使用。如需帮助，请联系你的主管。", cmd.Name, cmd.Role.Label())))
 	}
 	if cmd.GroupOnly && req.Team == nil {
-		_ = req.ReplyText(ctx, "这个命令需要在团队群里使用。")
-		return
+		return replied(req.ReplyText(ctx, "这个命令需要在团队群里使用。"))
 	}
 	if len(args) < cmd.MinArgs {
-		_ = req.ReplyText(ctx, cmd.UsageText())
-		return
+		return replied(req.ReplyText(ctx, cmd.UsageText()))
 	}
 	start := time.Now()
 	err := cmd.Handler(ctx, req)
@@ -250,29 +205,42 @@ func (b *Bot) route(ctx context.Context, req *Request) {
 		h(cmd.Name, took, err != nil)
 	}
 	if err != nil {
-		b.answerError(ctx, req, err)
+		return b.answerError(ctx, req, err)
 	}
+	return ""
 }
 
-func (b *Bot) answerError(ctx context.Context, req *Request, err error) {
+// reasonTimeout starts the failure reason of a handler that ran out of time.
+const reasonTimeout = "timed out: "
+
+// replied turns a failed reply (the outbox could not store it) into a
+// failure, so the event is tried again rather than left unanswered.
+func replied(err error) string {
+	if err != nil {
+		return "reply not queued: " + err.Error()
+	}
+	return ""
+}
+
+// answerError explains a user's mistake and reports anything else as a
+// failure to be tried again (the last failure is explained when the event is
+// given up).
+func (b *Bot) answerError(ctx context.Context, req *Request, err error) string {
 	if u, ok := isUsage(err); ok {
 		text := req.Command.UsageText()
 		if u.Msg != "" {
 			text = u.Msg + "\n" + text
 		}
-		_ = req.ReplyText(ctx, text)
-		return
+		return replied(req.ReplyText(ctx, text))
 	}
 	var ue *UserError
 	if errors.As(err, &ue) {
-		_ = req.ReplyText(ctx, ue.Msg)
-		return
+		return replied(req.ReplyText(ctx, ue.Msg))
 	}
 	if errors.Is(err, context.DeadlineExceeded) {
-		b.log.Error("handler timed out", "message_id", req.Event.MessageID, "error", err)
-		_ = req.ReplyText(context.Background(), "抱歉，处理超时了，请稍后再试。")
-		return
+		b.log.Error("handler timed out", "msg_id", req.Event.MessageID, "error", err)
+		return reasonTimeout + err.Error()
 	}
-	b.log.Error("handler failed", "message_id", req.Event.MessageID, "error", err)
-	_ = req.ReplyText(context.Background(), "抱歉，处理时出错了，已记录，请稍后再试。")
+	b.log.Error("handler failed", "msg_id", req.Event.MessageID, "error", err)
+	return err.Error()
 }

@@ -86,6 +86,11 @@ type harness struct {
 
 func newHarness(t *testing.T, extra ...*bot.Command) *harness {
 	t.Helper()
+	return newHarnessOpts(t, bot.Options{Workers: 4, HandlerTimeout: 200 * time.Millisecond}, extra...)
+}
+
+func newHarnessOpts(t *testing.T, opts bot.Options, extra ...*bot.Command) *harness {
+	t.Helper()
 	st := openStore(t)
 	dir, err := bot.NewDirectory(context.Background(), st, teams)
 	if err != nil {
@@ -103,7 +108,7 @@ func newHarness(t *testing.T, extra ...*bot.Command) *harness {
 	cmds.Add(&bot.Command{Name: "award", Summary: "颁奖", Usage: "/award 奖项 @名字", Role: bot.RoleSupervisor, MinArgs: 2,
 		Handler: func(ctx context.Context, req *bot.Request) error { return req.ReplyText(ctx, "ok") }})
 	cmds.Add(extra...)
-	b := bot.New(st, dir, cmds, out, bot.Options{Workers: 4, HandlerTimeout: 200 * time.Millisecond})
+	b := bot.New(st, dir, cmds, out, opts)
 	b.Start()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})

@@ -18,6 +18,21 @@ import (
 // deadLedger keeps messages a platform refused for good, so nothing vanishes.
 const deadLedger = "outbox.dead"
 
+type outboxIDCtx struct{}
+
+// WithOutboxID tells a platform's Send which outbox item it delivers.
+func WithOutboxID(ctx context.Context, id int64) context.Context {
+	return context.WithValue(ctx, outboxIDCtx{}, id)
+}
+
+// OutboxID is the id of the outbox item being delivered (0 outside a
+// delivery). A platform that keeps what it was sent (the console) uses it to
+// store a message redelivered after a crash only once.
+func OutboxID(ctx context.Context) int64 {
+	id, _ := ctx.Value(outboxIDCtx{}).(int64)
+	return id
+}
+
 // envelope is what the outbox stores for one message.
 type envelope struct {
 	Dest Destination `json:"dest"`
@@ -28,10 +43,13 @@ type envelope struct {
 type OutboxOptions struct {
 	Owner string        // this process's id for the sender lease
 	Poll  time.Duration // how often to look for due messages
-	Lease time.Duration // how long a claimed message stays hidden
+	// Lease is how long a claimed message stays hidden; renewed while its
+	// round runs, so after a crash the next sender sends it within this
+	// time. 10 s when zero.
+	Lease time.Duration
 	// SenderLease is how long the sender role outlives its holder's last
-	// round: after a crash (kill -9) another process takes over delivery
-	// within this time. Renewed every round; 15 s when zero.
+	// sign of life: after a crash (kill -9) another process takes over
+	// delivery within this time. Renewed during every round; 10 s when zero.
 	SenderLease time.Duration
 	MinBackoff  time.Duration
 	MaxBackoff  time.Duration
@@ -71,10 +89,10 @@ func NewOutbox(st store.Store, platforms []Platform, opts OutboxOptions) *Outbox
 		opts.Poll = 500 * time.Millisecond
 	}
 	if opts.Lease <= 0 {
-		opts.Lease = time.Minute
+		opts.Lease = 10 * time.Second
 	}
 	if opts.SenderLease <= 0 {
-		opts.SenderLease = 15 * time.Second
+		opts.SenderLease = 10 * time.Second
 	}
 	if opts.MinBackoff <= 0 {
 		opts.MinBackoff = 2 * time.Second
@@ -128,7 +146,9 @@ func (o *Outbox) Enqueue(ctx context.Context, dest Destination, msg Message) err
 		return err
 	}
 	key := o.paceKey(dest)
-	item := store.OutboxItem{Dest: key, Payload: payload, Created: o.opts.Now(), DueAt: o.opts.Now()}
+	// While an event is handled, each message gets a key derived from the
+	// event: handled again after a crash, it does not queue its replies twice.
+	item := store.OutboxItem{Dest: key, Key: nextSendKey(ctx), Payload: payload, Created: o.opts.Now(), DueAt: o.opts.Now()}
 	// A store that is briefly away (Redis restarting) must not lose a reply:
 	// keep trying for a while before giving up.
 	wait := 50 * time.Millisecond
@@ -242,6 +262,9 @@ func (o *Outbox) Flush(ctx context.Context) (int, error) {
 		list := byDest[key]
 		sort.Slice(list, func(i, j int) bool { return list[i].ID < list[j].ID }) // enqueue order
 	}
+	round := newRoundSet(items)
+	stopKeeper := o.keep(ctx, round)
+	defer stopKeeper()
 	sem := make(chan struct{}, o.opts.Parallel)
 	var wg sync.WaitGroup
 	for _, key := range order {
@@ -250,27 +273,90 @@ func (o *Outbox) Flush(ctx context.Context) (int, error) {
 		go func(list []store.OutboxItem) {
 			defer wg.Done()
 			defer func() { <-sem }()
-			o.deliverAll(ctx, list)
+			o.deliverAll(ctx, list, round)
 		}(byDest[key])
 	}
 	wg.Wait()
 	return len(items), nil
 }
 
-func (o *Outbox) deliverAll(ctx context.Context, list []store.OutboxItem) {
+// roundSet holds the ids of a round's messages not settled yet.
+type roundSet struct {
+	mu  sync.Mutex
+	ids map[int64]struct{}
+}
+
+func newRoundSet(items []store.OutboxItem) *roundSet {
+	r := &roundSet{ids: make(map[int64]struct{}, len(items))}
+	for _, it := range items {
+		r.ids[it.ID] = struct{}{}
+	}
+	return r
+}
+
+func (r *roundSet) done(id int64) {
+	r.mu.Lock()
+	delete(r.ids, id)
+	r.mu.Unlock()
+}
+
+func (r *roundSet) list() []int64 {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := make([]int64, 0, len(r.ids))
+	for id := range r.ids {
+		out = append(out, id)
+	}
+	return out
+}
+
+// keep renews the sender lease and keeps the round's unsettled messages
+// hidden while a round runs longer than a lease (a slow upload), so short
+// leases do not let another replica send them a second time. It returns a
+// function that stops it.
+func (o *Outbox) keep(ctx context.Context, round *roundSet) func() {
+	kctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(min(o.opts.Lease, o.opts.SenderLease) / 3)
+		defer t.Stop()
+		for {
+			select {
+			case <-kctx.Done():
+				return
+			case <-t.C:
+			}
+			if _, err := o.st.Acquire(kctx, "outbox-sender", o.opts.Owner, o.opts.SenderLease); err != nil {
+				o.log.Warn("outbox: sender lease not renewed", "error", err)
+			}
+			due := o.opts.Now().Add(o.opts.Lease)
+			for _, id := range round.list() {
+				if err := o.q.Postpone(kctx, id, due); err != nil && !errors.Is(err, store.ErrNotFound) {
+					o.log.Warn("outbox: claim not renewed", "id", id, "error", err)
+				}
+			}
+		}
+	}()
+	return func() { cancel(); <-done }
+}
+
+func (o *Outbox) deliverAll(ctx context.Context, list []store.OutboxItem, round *roundSet) {
 	for i, it := range list {
 		if head, waiting := o.blockedBy(it); waiting {
 			// An older message to this destination waits for a retry: keep order.
 			for j, rest := range list[i:] {
+				round.done(rest.ID)
 				o.postpone(ctx, rest.ID, head.Add(time.Duration(j+1)*time.Millisecond))
 			}
 			return
 		}
-		next, ok := o.deliver(ctx, it)
+		next, ok := o.deliver(ctx, it, round)
 		o.setHead(it, next, ok)
 		if !ok {
 			// Keep the chat in order: everything after a deferred message waits too.
 			for j, rest := range list[i+1:] {
+				round.done(rest.ID)
 				o.postpone(ctx, rest.ID, next.Add(time.Duration(j+1)*time.Millisecond))
 			}
 			return
@@ -280,14 +366,19 @@ func (o *Outbox) deliverAll(ctx context.Context, list []store.OutboxItem) {
 
 // deliver sends one item. It returns false with the time the item is due again
 // when it was deferred.
-func (o *Outbox) deliver(ctx context.Context, it store.OutboxItem) (time.Time, bool) {
+func (o *Outbox) deliver(ctx context.Context, it store.OutboxItem, round *roundSet) (time.Time, bool) {
+	// Before the item is settled (ack, retry, postpone, dead) the keeper
+	// must stop holding it, or it could undo a retry's time; while it is
+	// being sent the keeper keeps it hidden.
 	var env envelope
 	if err := json.Unmarshal(it.Payload, &env); err != nil {
+		round.done(it.ID)
 		o.dead(ctx, it, "undecodable payload: "+err.Error())
 		return time.Time{}, true
 	}
 	p := o.platform(env.Dest.Platform)
 	if p == nil {
+		round.done(it.ID)
 		o.dead(ctx, it, "no platform "+env.Dest.Platform)
 		return time.Time{}, true
 	}
@@ -296,6 +387,7 @@ func (o *Outbox) deliver(ctx context.Context, it store.OutboxItem) (time.Time, b
 		key, limit, per := pc.PaceKey(env.Dest)
 		if key != "" && limit > 0 {
 			if wait := o.reserve(key, limit, per, now); wait > 0 {
+				round.done(it.ID)
 				next := now.Add(wait)
 				o.postpone(ctx, it.ID, next)
 				return next, false
@@ -303,8 +395,9 @@ func (o *Outbox) deliver(ctx context.Context, it store.OutboxItem) (time.Time, b
 		}
 	}
 	sendCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
-	err := p.Send(sendCtx, env.Dest, env.Msg)
+	err := p.Send(WithOutboxID(sendCtx, it.ID), env.Dest, env.Msg)
 	cancel()
+	round.done(it.ID)
 	switch {
 	case err == nil:
 		o.ack(ctx, it.ID)

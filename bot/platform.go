@@ -18,10 +18,16 @@ type Platform interface {
 	Send(ctx context.Context, dest Destination, msg Message) error
 }
 
+// Accept stores an incoming event durably (Bot.Dispatch). A platform tells
+// its server it has the event only after Accept returned nil; on an error it
+// asks for the event again (a non-2xx answer, a negative ack) where the
+// protocol allows it.
+type Accept func(ctx context.Context, ev Event) error
+
 // Listener is a platform that receives messages by itself (a websocket, a
-// polling loop). It calls handle for each event until ctx ends.
+// polling loop). It calls accept for each event until ctx ends.
 type Listener interface {
-	Listen(ctx context.Context, handle func(Event)) error
+	Listen(ctx context.Context, accept Accept) error
 }
 
 // Pacer is a platform with a rate limit per destination.

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io/fs"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -181,7 +182,13 @@ func (s *Server) post(w http.ResponseWriter, r *http.Request) {
 		ev.Action = &bot.CardAction{CardID: body.CardID, OptionID: body.Options}
 	}
 	if err := s.bot.Dispatch(r.Context(), ev); err != nil {
-		writeError(w, http.StatusServiceUnavailable, "机器人正忙，请稍后再试")
+		// Not stored: the message leaves the history again (nobody would
+		// answer it) and the page keeps the text for another try.
+		if rerr := s.p.remove(context.WithoutCancel(r.Context()), e); rerr != nil {
+			slog.Warn("console: refused message left in history", "id", e.ID, "error", rerr)
+		}
+		slog.Warn("console: message not stored", "chat_id", chat.ChatID, "error", err)
+		writeError(w, http.StatusServiceUnavailable, "发送失败，请重试")
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"id": e.ID})

@@ -7,6 +7,7 @@ package console
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -88,8 +89,60 @@ func (p *Platform) Send(ctx context.Context, dest bot.Destination, msg bot.Messa
 		}
 		e.File = &FileRef{Name: msg.File.Name, URL: fmt.Sprintf("/console/files/%d/%s", id, msg.File.Name), Size: len(msg.File.Data)}
 	}
-	_, err := p.append(ctx, e)
-	return err
+	return p.deliver(ctx, e)
+}
+
+// deliveredColl remembers which outbox item became which chat entry.
+const deliveredColl = "console.delivered"
+
+// deliver appends the bot's entry once per outbox item: an item sent again
+// after a crash (delivered, not acknowledged) finds its entry already there.
+// The entry id is chosen and remembered before the entry is written, so a
+// crash in between writes the same entry the next time.
+func (p *Platform) deliver(ctx context.Context, e Entry) error {
+	oid := bot.OutboxID(ctx)
+	if oid == 0 {
+		_, err := p.append(ctx, e)
+		return err
+	}
+	key := strconv.FormatInt(oid, 10)
+	var mark struct {
+		Chat string `json:"chat"`
+		ID   int64  `json:"id"`
+	}
+	v, err := p.st.Get(ctx, deliveredColl, key)
+	switch {
+	case err == nil:
+		if err := json.Unmarshal(v, &mark); err != nil {
+			return fmt.Errorf("console: delivery mark %s: %w", key, err)
+		}
+		if _, err := p.st.Get(ctx, msgColl, msgKey(mark.Chat, mark.ID)); err == nil {
+			return nil // delivered before the crash
+		} else if !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+	case errors.Is(err, store.ErrNotFound):
+		id, err := p.st.NextID(ctx, "console.msg")
+		if err != nil {
+			return err
+		}
+		mark.Chat, mark.ID = e.ChatID, id
+		if err := p.st.Put(ctx, deliveredColl, key, mustJSON(mark)); err != nil {
+			return err
+		}
+	default:
+		return err
+	}
+	e.ID = mark.ID
+	if e.At.IsZero() {
+		e.At = p.now()
+	}
+	return p.st.Put(ctx, msgColl, msgKey(mark.Chat, e.ID), mustJSON(e))
+}
+
+// remove deletes an entry (a message the bot could not take).
+func (p *Platform) remove(ctx context.Context, e Entry) error {
+	return p.st.Delete(ctx, msgColl, msgKey(e.ChatID, e.ID))
 }
 
 func mentionLine(ids []string) string {

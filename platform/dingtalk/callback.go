@@ -9,9 +9,6 @@ import (
 const (
 	// maxBodyBytes bounds an HTTP callback body.
 	maxBodyBytes = 1 << 20
-	// maxInflightCallbacks bounds the events being handed off at once; more
-	// get 503 so DingTalk delivers them again.
-	maxInflightCallbacks = 64
 )
 
 // Handler returns the HTTP-mode callback endpoint. It checks the timestamp and
@@ -59,17 +56,11 @@ func (p *Platform) serveCallback(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if ok {
-		select {
-		case p.httpSem <- struct{}{}:
-		default:
-			p.log.Warn("dingtalk callback busy, asking for redelivery", "message_id", ev.MessageID)
+		if err := p.accept(r.Context(), ev); err != nil {
+			p.log.Warn("dingtalk callback: event not stored, asking for redelivery", "message_id", ev.MessageID, "error", err)
 			http.Error(w, "busy", http.StatusServiceUnavailable)
 			return
 		}
-		go func() {
-			defer func() { <-p.httpSem }()
-			p.deliver(ev)
-		}()
 	}
 	w.Header().Set("Content-Type", "application/json")
 	_, _ = io.WriteString(w, "{}")

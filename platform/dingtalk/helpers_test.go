@@ -1,6 +1,7 @@
 package dingtalk
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -43,7 +44,7 @@ type eventSink struct{ ch chan bot.Event }
 
 func newEventSink() *eventSink { return &eventSink{ch: make(chan bot.Event, 16)} }
 
-func (s *eventSink) handle(ev bot.Event) { s.ch <- ev }
+func (s *eventSink) handle(_ context.Context, ev bot.Event) error { s.ch <- ev; return nil }
 
 func (s *eventSink) next(t *testing.T) bot.Event {
 	t.Helper()

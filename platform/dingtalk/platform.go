@@ -9,6 +9,7 @@
 package dingtalk
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -47,9 +48,10 @@ type Options struct {
 	// connection request and websocket dial); a client with a 15 s timeout
 	// when nil.
 	HTTPClient *http.Client
-	// Handle receives incoming events. Listen's handle argument replaces it
-	// when not nil.
-	Handle func(bot.Event)
+	// Handle stores incoming events durably (the bot's Dispatch); a frame is
+	// acknowledged, and an HTTP callback answered 200, only after it returned
+	// nil. Listen's accept argument replaces it when not nil.
+	Handle bot.Accept
 	// Tokens caches access tokens; an in-memory cache when nil.
 	Tokens TokenStore
 	// Now is the clock; time.Now when nil. Tests pass a fake one.
@@ -73,13 +75,11 @@ type Platform struct {
 	backoff Backoff
 	pingInt time.Duration
 
-	sink       atomic.Pointer[func(bot.Event)]
+	sink       atomic.Pointer[bot.Accept]
 	reconnects atomic.Int64
 
-	tokens  *tokenSource
-	convs   *conversations
-	httpSem chan struct{} // bounds the goroutines handing HTTP callbacks off
-
+	tokens   *tokenSource
+	convs    *conversations
 	listenMu sync.Mutex // one Listen at a time
 }
 
@@ -110,7 +110,6 @@ func New(cfg config.DingTalk, teams []config.Team, opts Options) (*Platform, err
 		backoff: opts.Backoff.withDefaults(),
 		pingInt: opts.PingInterval,
 		convs:   newConversations(maxLearnedConversations),
-		httpSem: make(chan struct{}, maxInflightCallbacks),
 	}
 	if p.log == nil {
 		p.log = slog.Default()
@@ -168,20 +167,22 @@ func (p *Platform) CallbackPath() string { return p.cfg.CallbackPath }
 // after it ended (errors, drops and server-requested disconnects).
 func (p *Platform) Reconnects() int64 { return p.reconnects.Load() }
 
-// deliver hands one event to the sink, if any. A panicking sink is logged,
+// errNoHandler refuses events while nothing can store them.
+var errNoHandler = errors.New("dingtalk: no handler for incoming events")
+
+// accept stores one event through the sink. A panicking sink is an error,
 // never allowed to take the transport down.
-func (p *Platform) deliver(ev bot.Event) {
+func (p *Platform) accept(ctx context.Context, ev bot.Event) (err error) {
 	h := p.sink.Load()
 	if h == nil {
-		p.log.Warn("dingtalk event dropped: no handler", "message_id", ev.MessageID)
-		return
+		return errNoHandler
 	}
 	defer func() {
 		if r := recover(); r != nil {
-			p.log.Error("dingtalk event handler panicked", "message_id", ev.MessageID, "panic", fmt.Sprint(r))
+			err = fmt.Errorf("dingtalk event handler panicked: %v", r)
 		}
 	}()
-	(*h)(ev)
+	return (*h)(ctx, ev)
 }
 
 // Interface checks.

@@ -23,7 +23,11 @@ const (
 	maxFrameBytes       = 1 << 20
 	ackWriteTimeout     = 10 * time.Second
 	pingTimeout         = 10 * time.Second
-	eventQueueSize      = 64
+	// acceptTimeout bounds storing one event before its frame is acked.
+	acceptTimeout = 5 * time.Second
+	// ackRetryCode acks a frame that could not be stored: the SDKs' "system
+	// exception" status, after which the gateway redelivers (unconfirmed).
+	ackRetryCode = 500
 )
 
 // errDisconnect ends a session when the gateway asks us to reconnect.
@@ -35,7 +39,7 @@ var errDisconnect = errors.New("gateway requested disconnect")
 // requests. In HTTP mode it only sets the handler and waits: events arrive
 // through Handler. handle (or Options.Handle when nil) runs on one goroutine,
 // in order; it should return quickly.
-func (p *Platform) Listen(ctx context.Context, handle func(bot.Event)) error {
+func (p *Platform) Listen(ctx context.Context, handle bot.Accept) error {
 	if handle != nil {
 		p.sink.Store(&handle)
 	}
@@ -52,23 +56,9 @@ func (p *Platform) Listen(ctx context.Context, handle func(bot.Event)) error {
 		return errors.New("dingtalk: stream mode needs client_id and client_secret")
 	}
 
-	events := make(chan bot.Event, eventQueueSize)
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		for ev := range events {
-			p.deliver(ev)
-		}
-	}()
-	defer func() {
-		close(events)
-		wg.Wait()
-	}()
-
 	attempt := 0
 	for {
-		healthy, err := p.session(ctx, events)
+		healthy, err := p.session(ctx)
 		if ctx.Err() != nil {
 			p.log.Info("dingtalk stream stopped")
 			return nil
@@ -94,7 +84,7 @@ func (p *Platform) Listen(ctx context.Context, handle func(bot.Event)) error {
 
 // session runs one connection: ask for an endpoint, dial, read until error.
 // healthy reports whether the gateway sent at least one frame.
-func (p *Platform) session(ctx context.Context, events chan<- bot.Event) (healthy bool, err error) {
+func (p *Platform) session(ctx context.Context) (healthy bool, err error) {
 	endpoint, ticket, err := p.openConnection(ctx)
 	if err != nil {
 		return false, err
@@ -138,49 +128,53 @@ func (p *Platform) session(ctx context.Context, events chan<- bot.Event) (health
 			continue
 		}
 		healthy = true
-		if err := p.handleFrame(sctx, conn, data, events); err != nil {
+		if err := p.handleFrame(sctx, conn, data); err != nil {
 			return healthy, err
 		}
 	}
 }
 
-// handleFrame acknowledges one frame and, for a robot message, queues its
-// event. Only the reading goroutine calls it, so writes never overlap.
-func (p *Platform) handleFrame(ctx context.Context, conn *websocket.Conn, data []byte, events chan<- bot.Event) error {
+// handleFrame acknowledges one frame. A robot message is stored through the
+// sink first and acknowledged only once stored; when it cannot be stored the
+// ack carries an error code, so the gateway sends it again. Only the reading
+// goroutine calls it, so writes never overlap.
+func (p *Platform) handleFrame(ctx context.Context, conn *websocket.Conn, data []byte) error {
 	var f frame
 	if err := json.Unmarshal(data, &f); err != nil {
 		p.log.Warn("dingtalk stream frame undecodable, skipped", "error", err.Error(), "bytes", len(data))
 		return nil
 	}
-	a, err := json.Marshal(ackFor(f))
+	a := ackFor(f)
+	topic := f.Headers[headerTopic]
+	if f.Type == frameCallback && topic == TopicBotMessage {
+		ev, ok, err := p.parseMessage([]byte(f.Data))
+		switch {
+		case err != nil:
+			p.log.Warn("dingtalk stream message rejected", "error", err.Error(), "frame_id", f.Headers[headerMessageID])
+		case ok:
+			actx, cancel := context.WithTimeout(ctx, acceptTimeout)
+			err := p.accept(actx, ev)
+			cancel()
+			if err != nil {
+				p.log.Warn("dingtalk stream: event not stored, asking for redelivery", "message_id", ev.MessageID, "error", err)
+				a.Code, a.Message, a.Data = ackRetryCode, "store unavailable, send again", ""
+			}
+		}
+	}
+	ab, err := json.Marshal(a)
 	if err != nil {
 		return fmt.Errorf("encode ack: %w", err)
 	}
 	wctx, cancel := context.WithTimeout(ctx, ackWriteTimeout)
-	err = conn.Write(wctx, websocket.MessageText, a)
+	err = conn.Write(wctx, websocket.MessageText, ab)
 	cancel()
 	if err != nil {
 		return fmt.Errorf("write ack: %w", err)
 	}
-
-	topic := f.Headers[headerTopic]
 	switch {
 	case f.Type == frameSystem && topic == topicDisconnect:
 		return errDisconnect
 	case f.Type == frameCallback && topic == TopicBotMessage:
-		ev, ok, err := p.parseMessage([]byte(f.Data))
-		if err != nil {
-			p.log.Warn("dingtalk stream message rejected", "error", err.Error(), "frame_id", f.Headers[headerMessageID])
-			return nil
-		}
-		if !ok {
-			return nil
-		}
-		select {
-		case events <- ev:
-		case <-ctx.Done():
-			p.log.Warn("dingtalk event dropped at shutdown", "message_id", ev.MessageID)
-		}
 	case f.Type != frameSystem || topic != topicPing:
 		p.log.Debug("dingtalk stream frame ignored", "type", f.Type, "topic", topic)
 	}

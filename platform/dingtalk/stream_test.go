@@ -215,7 +215,7 @@ func TestListenHTTPModeWaits(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
 	defer cancel()
-	if err := p.Listen(ctx, func(bot.Event) {}); err != nil {
+	if err := p.Listen(ctx, func(context.Context, bot.Event) error { return nil }); err != nil {
 		t.Fatalf("Listen = %v", err)
 	}
 }

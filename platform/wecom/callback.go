@@ -16,11 +16,12 @@ const maxCallbackBody = 1 << 20
 // GET is the URL verification: the decrypted echostr is answered as plain
 // text. POST is a message or event: the body {"encrypt": ...} is checked
 // against msg_signature, decrypted and decoded with DecodeEvent; the event is
-// queued for Handle and the request answered 200 with an empty body at once
+// stored through Handle (the bot's durable inbox) and the request answered 200
+// with an empty body
 // (WeCom's "empty packet": no passive reply; answers go through response_url).
 // Status codes: 400 missing parameters or undecodable body, 403 bad signature,
 // 405 other methods, 413 body over 1 MiB, 503 callback not configured or the
-// queue full (see dispatcher).
+// event could not be stored (WeCom sends it again).
 func (p *Platform) Handler() http.Handler {
 	return http.HandlerFunc(p.serveCallback)
 }
@@ -123,9 +124,9 @@ func (p *Platform) receive(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusOK)
 		return
 	}
-	if !p.queue.enqueue(ev) {
-		p.log.Warn("wecom callback: event queue full, asking WeCom to redeliver",
-			"msg_id", ev.MessageID, "chat_id", ev.ChatID)
+	if err := p.accept(r.Context(), ev); err != nil {
+		p.log.Warn("wecom callback: event not stored, asking WeCom to redeliver",
+			"msg_id", ev.MessageID, "chat_id", ev.ChatID, "error", err)
 		http.Error(w, "busy", http.StatusServiceUnavailable)
 		return
 	}

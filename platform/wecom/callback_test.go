@@ -1,12 +1,14 @@
 package wecom
 
 import (
+	"context"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/banzu-bot/banzu/bot"
 )
@@ -137,24 +139,34 @@ func TestCallbackNotConfigured(t *testing.T) {
 	}
 }
 
-func TestCallbackQueueFull(t *testing.T) {
-	block := make(chan struct{})
+// TestCallbackNotStoredIsRefused: a callback whose event could not be stored
+// is answered 503, so WeCom sends it again; 200 only once it is stored.
+func TestCallbackNotStoredIsRefused(t *testing.T) {
+	var fail atomic.Bool
+	fail.Store(true)
+	var stored atomic.Int64
 	p, err := New(testPlatformConfig(), nil, Options{
-		Handle:    func(bot.Event) { <-block },
-		Logger:    quietLog,
-		QueueSize: 1, Workers: 1, EnqueueWait: 100 * time.Millisecond,
+		Handle: func(context.Context, bot.Event) error {
+			if fail.Load() {
+				return errors.New("store down")
+			}
+			stored.Add(1)
+			return nil
+		},
+		Logger: quietLog,
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer p.Close()
-	defer close(block)
-	codes := map[int]int{}
-	for range 4 {
-		codes[serve(p, signedPost(t, p, groupText)).Code]++
+	if code := serve(p, signedPost(t, p, groupText)).Code; code != http.StatusServiceUnavailable {
+		t.Fatalf("store down: got %d, want 503", code)
 	}
-	// One event in the worker, one in the queue, the rest refused quickly.
-	if codes[http.StatusOK] != 2 || codes[http.StatusServiceUnavailable] != 2 {
-		t.Fatalf("codes %v", codes)
+	fail.Store(false)
+	if code := serve(p, signedPost(t, p, groupText)).Code; code != http.StatusOK {
+		t.Fatalf("store back: got %d, want 200", code)
+	}
+	if n := stored.Load(); n != 1 {
+		t.Fatalf("%d events stored, want 1", n)
 	}
 }

@@ -1,6 +1,7 @@
 package wecom
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"testing"
@@ -20,7 +21,7 @@ func FuzzCallbackBody(f *testing.F) {
 	f.Add([]byte(`{"msgid":"m","msgtype":"mixed","mixed":{"msg_item":[{"msgtype":"text","text":null}]}}`))
 	f.Add([]byte(`{"encrypt":"AAAA"}`))
 	f.Add([]byte{0xff, 0xfe, '{'})
-	p := newTestPlatform(f, "http://unused", func(bot.Event) {})
+	p := newTestPlatform(f, "http://unused", func(context.Context, bot.Event) error { return nil })
 	f.Fuzz(func(t *testing.T, body []byte) {
 		var env struct {
 			Encrypt string `json:"encrypt"`

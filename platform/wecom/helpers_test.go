@@ -1,6 +1,7 @@
 package wecom
 
 import (
+	"context"
 	"encoding/base64"
 	"encoding/json"
 	"io"
@@ -43,11 +44,12 @@ type sink struct {
 
 func newSink() *sink { return &sink{got: make(chan struct{}, 1024)} }
 
-func (s *sink) handle(ev bot.Event) {
+func (s *sink) handle(_ context.Context, ev bot.Event) error {
 	s.mu.Lock()
 	s.events = append(s.events, ev)
 	s.mu.Unlock()
 	s.got <- struct{}{}
+	return nil
 }
 
 // wait returns once n events arrived (or fails after a second).
@@ -83,7 +85,7 @@ var testTeams = []config.Team{
 
 // newTestPlatform builds an adapter with the pinned callback secrets, the
 // app configured and every call going to apiBase.
-func newTestPlatform(t testing.TB, apiBase string, handle func(bot.Event)) *Platform {
+func newTestPlatform(t testing.TB, apiBase string, handle bot.Accept) *Platform {
 	t.Helper()
 	p, err := New(config.WeCom{
 		AIBot:      config.WeComAIBot{Token: pinnedToken, EncodingAESKey: vecAESKey},

@@ -183,7 +183,7 @@ func (p *Platform) Connected() bool { return p.lc.cur.Load() != nil }
 // therefore wait in the outbox (never sent by the wrong process) for at most
 // about one lease renewal plus a reconnect, and only while the sender role
 // and the connection are on different replicas: after a start or a crash.
-func (p *Platform) Listen(ctx context.Context, handle func(bot.Event)) error {
+func (p *Platform) Listen(ctx context.Context, handle bot.Accept) error {
 	if handle != nil {
 		p.sink.Store(&handle)
 	}
@@ -526,7 +526,8 @@ func (p *Platform) readLoop(ctx context.Context, w *wsConn) error {
 }
 
 // onCallback decodes a message or event with DecodeEvent, the callback
-// mode's mapping, and queues it for Handle.
+// mode's mapping, and stores it through Handle before the next frame is
+// read.
 func (p *Platform) onCallback(w *wsConn, f Frame) error {
 	received := p.now()
 	var peek struct {
@@ -555,10 +556,22 @@ func (p *Platform) onCallback(w *wsConn, f Frame) error {
 	if f.Cmd == CmdMsgCallback && f.Headers.ReqID != "" {
 		ev.Reply = map[string]string{ReplyReqIDKey: f.Headers.ReqID, ReplyConnKey: w.id}
 	}
-	if !p.queue.enqueue(ev) {
-		p.log.Error("wecom long connection: event queue full, message dropped", "msg_id", ev.MessageID, "chat_id", ev.ChatID)
+	// The long connection has no redelivery: keep trying a store that is
+	// briefly away (a Redis failover) for a few seconds before giving up.
+	for wait := 100 * time.Millisecond; ; wait *= 2 {
+		actx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		err := p.accept(actx, ev)
+		cancel()
+		if err == nil {
+			return nil
+		}
+		if wait > 2*time.Second {
+			p.log.Error("wecom long connection: event could not be stored, lost", "msg_id", ev.MessageID, "chat_id", ev.ChatID, "req_id", f.Headers.ReqID, "error", err)
+			return nil
+		}
+		p.log.Warn("wecom long connection: event not stored yet, retrying", "msg_id", ev.MessageID, "retry_in", wait.String(), "error", err)
+		time.Sleep(wait)
 	}
-	return nil
 }
 
 // heartbeat pings every Heartbeat; after two unanswered pings in a row it

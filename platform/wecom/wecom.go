@@ -26,6 +26,7 @@
 package wecom
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -58,21 +59,13 @@ type Options struct {
 	// Redis, when set, holds the self-built app's access token so replicas
 	// share it (silenceper's Redis cache); an in-process cache when nil.
 	Redis redis.UniversalClient
-	// Handle receives every incoming event, from a small pool of goroutines,
-	// never from the HTTP request itself. It should hand the event off quickly.
-	Handle func(bot.Event)
+	// Handle stores every incoming event durably (the bot's Dispatch). A
+	// callback is answered 200, and a long-connection frame taken, only after
+	// it returned nil; on an error the callback is answered 503 so that WeCom
+	// sends it again.
+	Handle bot.Accept
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
-	// QueueSize bounds the events waiting for Handle; 4096 when zero. Handle
-	// de-duplicates in the store (one fsync'd write per event with the
-	// embedded store, about a thousand a second), so a burst of callbacks
-	// waits here rather than being refused with 503.
-	QueueSize int
-	// Workers is the number of goroutines calling Handle; 4 when zero.
-	Workers int
-	// EnqueueWait is how long a callback waits for room in a full queue before
-	// answering 503; 200 ms when zero.
-	EnqueueWait time.Duration
 	// Store, when set, coordinates replicas in long-connection mode: one
 	// process holds the connection through a lease in it (see Listen).
 	// Without it the process connects on its own.
@@ -94,10 +87,9 @@ type Platform struct {
 	crypt   *cryptor // nil when the callback is not configured
 	tokens  *tokenSource
 	replies *replyTracker
-	queue   *dispatcher
 	mode    string
 	lc      *longConn
-	sink    atomic.Pointer[func(bot.Event)]
+	sink    atomic.Pointer[bot.Accept]
 }
 
 // New builds the adapter and starts the goroutines that feed opts.Handle; stop
@@ -119,15 +111,6 @@ func New(cfg config.WeCom, teams []config.Team, opts Options) (*Platform, error)
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
-	}
-	if opts.QueueSize <= 0 {
-		opts.QueueSize = 4096
-	}
-	if opts.Workers <= 0 {
-		opts.Workers = 4
-	}
-	if opts.EnqueueWait <= 0 {
-		opts.EnqueueWait = 200 * time.Millisecond
 	}
 	log := opts.Logger.With("platform", "wecom")
 	p := &Platform{
@@ -159,13 +142,9 @@ func New(cfg config.WeCom, teams []config.Team, opts Options) (*Platform, error)
 	p.tokens = newTokenSource(p, newTokenCache(opts.Redis))
 	handle := opts.Handle
 	if handle == nil {
-		handle = func(ev bot.Event) {
-			log.Warn("wecom event dropped: no handler", "msg_id", ev.MessageID)
-		}
+		handle = func(context.Context, bot.Event) error { return errNoHandler }
 	}
 	p.sink.Store(&handle)
-	sink := func(ev bot.Event) { (*p.sink.Load())(ev) }
-	p.queue = newDispatcher(sink, opts.QueueSize, opts.Workers, opts.EnqueueWait, log)
 	return p, nil
 }
 
@@ -175,12 +154,17 @@ func (p *Platform) Name() string { return "wecom" }
 // CallbackPath is the path Handler expects to be mounted at.
 func (p *Platform) CallbackPath() string { return p.cfg.AIBot.CallbackPath }
 
-// Close stops accepting callbacks, lets the queued events reach Handle and
-// waits for the workers to finish.
-func (p *Platform) Close() error {
-	p.queue.close()
-	return nil
+// errNoHandler refuses events while nothing can store them.
+var errNoHandler = errors.New("wecom: no handler for incoming events")
+
+// accept stores ev through Handle (or Listen's accept).
+func (p *Platform) accept(ctx context.Context, ev bot.Event) error {
+	return (*p.sink.Load())(ctx, ev)
 }
+
+// Close releases nothing today: events are stored before a callback is
+// answered, so there is no queue to drain.
+func (p *Platform) Close() error { return nil }
 
 // errNoChannel is returned (as a PermanentError) when no WeCom channel can
 // reach a destination.
