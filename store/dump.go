@@ -17,6 +17,7 @@ type Item struct {
 	Value []byte // documents: value; ledgers: entry
 	Seq   int64  // ledgers: sequence number; sequences: current value
 	Out   *OutboxItem
+	In    *InboxItem
 }
 
 // ItemKind tells the kinds of Item apart.
@@ -28,6 +29,7 @@ const (
 	ItemSequence
 	ItemLedger // in sequence order per ledger
 	ItemOutbox
+	ItemInbox // waiting or taken inbox items, in arrival order
 )
 
 // Dumper is a store that can list all its durable state.

@@ -68,6 +68,8 @@ type Store interface {
 
 	// Outbox returns the queue of outgoing messages.
 	Outbox() Outbox
+	// Inbox returns the durable queue of incoming events.
+	Inbox() Inbox
 
 	// Ping reports whether the store answers.
 	Ping(ctx context.Context) error
@@ -75,11 +77,17 @@ type Store interface {
 	Close() error
 }
 
+// OutboxKeyTTL is how long the key of an acknowledged outbox item keeps
+// Enqueue from adding the same message again.
+const OutboxKeyTTL = 24 * time.Hour
+
 // OutboxItem is one outgoing message waiting for delivery. Payload is opaque to
 // the store (the bot package serialises destination and message into it).
 type OutboxItem struct {
-	ID        int64     `json:"id"`
-	Dest      string    `json:"dest"` // pacing key, e.g. "wecom:webhook:3f2a…" (never a secret)
+	ID   int64  `json:"id"`
+	Dest string `json:"dest"` // pacing key, e.g. "wecom:webhook:3f2a…" (never a secret)
+	// Key, when set, makes Enqueue idempotent: see Outbox.Enqueue.
+	Key       string    `json:"key,omitempty"`
 	Payload   []byte    `json:"payload"`
 	Attempts  int       `json:"attempts"`
 	LastError string    `json:"last_error,omitempty"`
@@ -92,7 +100,10 @@ type OutboxItem struct {
 // lease runs out is claimed again.
 type Outbox interface {
 	// Enqueue stores an item, assigns its ID and makes it due at item.DueAt
-	// (now when zero).
+	// (now when zero). When item.Key is not empty and an item with that key
+	// is still queued, or was acknowledged within OutboxKeyTTL, it adds
+	// nothing and returns that item's ID (atomic across replicas): a reply
+	// enqueued again by a redelivered event is not sent twice.
 	Enqueue(ctx context.Context, item OutboxItem) (int64, error)
 	// Claim returns up to limit items due at or before now, oldest due first, and
 	// hides each of them from other claims for lease.

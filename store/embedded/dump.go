@@ -16,8 +16,8 @@ var (
 	_ store.SequenceRaiser = (*Store)(nil)
 )
 
-// Dump yields every document, sequence, ledger entry and waiting outgoing
-// message in one consistent read transaction. fn must not write to this
+// Dump yields every document, sequence, ledger entry, waiting outgoing
+// message and inbox item in one consistent read transaction. fn must not write to this
 // store (it may write anywhere else).
 func (s *Store) Dump(ctx context.Context, fn func(store.Item) error) error {
 	return s.db.View(func(tx *bolt.Tx) error {
@@ -74,7 +74,7 @@ func (s *Store) Dump(ctx context.Context, fn func(store.Item) error) error {
 		if err != nil {
 			return err
 		}
-		return openOutbox(tx).items.ForEach(func(k, v []byte) error {
+		err = openOutbox(tx).items.ForEach(func(k, v []byte) error {
 			if len(v) < 8 {
 				return errCorrupt
 			}
@@ -84,6 +84,10 @@ func (s *Store) Dump(ctx context.Context, fn func(store.Item) error) error {
 			}
 			return fn(store.Item{Kind: store.ItemOutbox, Out: &item})
 		})
+		if err != nil {
+			return err
+		}
+		return dumpInbox(tx, fn)
 	})
 }
 

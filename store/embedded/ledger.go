@@ -24,50 +24,55 @@ func (s *Store) Append(ctx context.Context, ledger, idemKey string, entry []byte
 		created bool
 	)
 	err := s.db.Update(func(tx *bolt.Tx) error {
-		created = false
-		if ledger == "" {
-			return errors.New("empty ledger name")
-		}
-		lb, err := tx.Bucket(bucketLedger).CreateBucketIfNotExists([]byte(ledger))
-		if err != nil {
-			return err
-		}
-		entries, err := lb.CreateBucketIfNotExists(ledgerEntries)
-		if err != nil {
-			return err
-		}
-		idem, err := lb.CreateBucketIfNotExists(ledgerIdem)
-		if err != nil {
-			return err
-		}
-		if idemKey != "" {
-			if v := idem.Get([]byte(idemKey)); v != nil {
-				seq, err = decodeInt(v)
-				return err
-			}
-		}
-		next, err := entries.NextSequence()
-		if err != nil {
-			return err
-		}
-		seq = int64(next)
-		// Sequence keys only grow, so pages can be filled completely.
-		entries.FillPercent = 1.0
-		if err := entries.Put(encodeInt(seq), entry); err != nil {
-			return err
-		}
-		if idemKey != "" {
-			if err := idem.Put([]byte(idemKey), encodeInt(seq)); err != nil {
-				return err
-			}
-		}
-		created = true
-		return nil
+		var err error
+		seq, created, err = appendTx(tx, ledger, idemKey, entry)
+		return err
 	})
 	if err != nil {
 		return 0, false, fmt.Errorf("embedded: append %s: %w", ledger, err)
 	}
 	return seq, created, nil
+}
+
+// appendTx appends entry to ledger within tx (see Append).
+func appendTx(tx *bolt.Tx, ledger, idemKey string, entry []byte) (int64, bool, error) {
+	if ledger == "" {
+		return 0, false, errors.New("empty ledger name")
+	}
+	lb, err := tx.Bucket(bucketLedger).CreateBucketIfNotExists([]byte(ledger))
+	if err != nil {
+		return 0, false, err
+	}
+	entries, err := lb.CreateBucketIfNotExists(ledgerEntries)
+	if err != nil {
+		return 0, false, err
+	}
+	idem, err := lb.CreateBucketIfNotExists(ledgerIdem)
+	if err != nil {
+		return 0, false, err
+	}
+	if idemKey != "" {
+		if v := idem.Get([]byte(idemKey)); v != nil {
+			seq, err := decodeInt(v)
+			return seq, false, err
+		}
+	}
+	next, err := entries.NextSequence()
+	if err != nil {
+		return 0, false, err
+	}
+	seq := int64(next)
+	// Sequence keys only grow, so pages can be filled completely.
+	entries.FillPercent = 1.0
+	if err := entries.Put(encodeInt(seq), entry); err != nil {
+		return 0, false, err
+	}
+	if idemKey != "" {
+		if err := idem.Put([]byte(idemKey), encodeInt(seq)); err != nil {
+			return 0, false, err
+		}
+	}
+	return seq, true, nil
 }
 
 type ledgerEntry struct {

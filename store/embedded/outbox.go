@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -18,6 +19,8 @@ import (
 //	due      visible-at + id -> nothing (claim order)
 //	created  created + id -> nothing (oldest item for Stats)
 //	meta     "depth" -> number of items
+//	keys     idempotency key -> id + expiry (far future while queued)
+//	keyx     expiry + key -> nothing, for a bounded sweep of expired keys
 //
 // visible-at is the item's DueAt until it is claimed, then the end of the lease.
 var (
@@ -26,6 +29,11 @@ var (
 	outboxCreated = []byte("created")
 	outboxMeta    = []byte("meta")
 	metaDepth     = []byte("depth")
+	outboxKeys    = []byte("keys")
+	outboxKeyX    = []byte("keyx")
+
+	// queuedKey is the expiry of a key whose item is still queued.
+	queuedKey = encodeTime(time.Unix(0, math.MaxInt64))
 )
 
 type outbox struct {
@@ -39,7 +47,7 @@ func initOutbox(tx *bolt.Tx) error {
 	if err != nil {
 		return err
 	}
-	for _, name := range [][]byte{outboxItems, outboxDue, outboxCreated, outboxMeta} {
+	for _, name := range [][]byte{outboxItems, outboxDue, outboxCreated, outboxMeta, outboxKeys, outboxKeyX} {
 		if _, err := ob.CreateBucketIfNotExists(name); err != nil {
 			return err
 		}
@@ -49,7 +57,7 @@ func initOutbox(tx *bolt.Tx) error {
 
 // outboxTx bundles the outbox buckets of one transaction.
 type outboxTx struct {
-	items, due, created, meta *bolt.Bucket
+	items, due, created, meta, keys, keyx *bolt.Bucket
 }
 
 func openOutbox(tx *bolt.Tx) outboxTx {
@@ -59,6 +67,8 @@ func openOutbox(tx *bolt.Tx) outboxTx {
 		due:     ob.Bucket(outboxDue),
 		created: ob.Bucket(outboxCreated),
 		meta:    ob.Bucket(outboxMeta),
+		keys:    ob.Bucket(outboxKeys),
+		keyx:    ob.Bucket(outboxKeyX),
 	}
 }
 
@@ -112,8 +122,50 @@ func (o outboxTx) addDepth(delta int64) error {
 	return o.meta.Put(metaDepth, encodeInt(n+delta))
 }
 
+// existing returns the id of the item enqueued with key when it is still
+// queued or was acknowledged less than store.OutboxKeyTTL ago. It first
+// removes a few expired keys.
+func (o outboxTx) existing(key string, now time.Time) (int64, bool, error) {
+	nowKey := encodeTime(now)
+	c := o.keyx.Cursor()
+	for k, _ := c.First(); k != nil && len(k) >= 8 && bytes.Compare(k[:8], nowKey) <= 0; k, _ = c.First() {
+		if v := o.keys.Get(k[8:]); len(v) == 16 && bytes.Equal(v[8:], k[:8]) {
+			if err := o.keys.Delete(k[8:]); err != nil {
+				return 0, false, err
+			}
+		}
+		if err := c.Delete(); err != nil {
+			return 0, false, err
+		}
+	}
+	v := o.keys.Get([]byte(key))
+	if len(v) != 16 || bytes.Compare(v[8:], nowKey) <= 0 {
+		return 0, false, nil
+	}
+	id, err := decodeInt(v[:8])
+	return id, err == nil, err
+}
+
+// delivered starts the store.OutboxKeyTTL of a delivered item's key.
+func (o outboxTx) delivered(item store.OutboxItem, now time.Time) error {
+	if item.Key == "" {
+		return nil
+	}
+	v := o.keys.Get([]byte(item.Key))
+	if len(v) != 16 || !bytes.Equal(v[:8], encodeInt(item.ID)) {
+		return nil
+	}
+	exp := encodeTime(now.Add(store.OutboxKeyTTL))
+	if err := o.keys.Put([]byte(item.Key), append(encodeInt(item.ID), exp...)); err != nil {
+		return err
+	}
+	return o.keyx.Put(append(exp, item.Key...), nil)
+}
+
 // Enqueue stores an item, assigns its ID and makes it due at item.DueAt (now
-// when zero). A zero Created is set to now.
+// when zero). A zero Created is set to now. An item with a Key that is still
+// queued or was delivered within store.OutboxKeyTTL is not added again: its
+// ID is returned.
 func (o *outbox) Enqueue(ctx context.Context, item store.OutboxItem) (int64, error) {
 	if err := ctx.Err(); err != nil {
 		return 0, err
@@ -127,6 +179,13 @@ func (o *outbox) Enqueue(ctx context.Context, item store.OutboxItem) (int64, err
 	}
 	err := o.db.Update(func(tx *bolt.Tx) error {
 		ob := openOutbox(tx)
+		if item.Key != "" {
+			id, ok, err := ob.existing(item.Key, now)
+			if err != nil || ok {
+				item.ID = id
+				return err
+			}
+		}
 		id, err := ob.items.NextSequence()
 		if err != nil {
 			return err
@@ -134,6 +193,11 @@ func (o *outbox) Enqueue(ctx context.Context, item store.OutboxItem) (int64, err
 		item.ID = int64(id)
 		if err := ob.save(item, nil, item.DueAt); err != nil {
 			return err
+		}
+		if item.Key != "" {
+			if err := ob.keys.Put([]byte(item.Key), append(encodeInt(item.ID), queuedKey...)); err != nil {
+				return err
+			}
 		}
 		if err := ob.created.Put(indexKey(encodeTime(item.Created), item.ID), nil); err != nil {
 			return err
@@ -213,6 +277,9 @@ func (o *outbox) Ack(ctx context.Context, id int64) error {
 			return err
 		}
 		if err := ob.created.Delete(indexKey(encodeTime(item.Created), id)); err != nil {
+			return err
+		}
+		if err := ob.delivered(item, time.Now()); err != nil {
 			return err
 		}
 		return ob.addDepth(-1)

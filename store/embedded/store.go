@@ -8,7 +8,9 @@
 //	l       one nested bucket per ledger, holding "e" (seq -> entry) and "i" (idempotency key -> seq)
 //	seen    key -> expiry; seenx indexes expiry|key for a cheap sweep
 //	lease   name -> expiry|owner
-//	outbox  "items" (id -> due|item), "due" (due|id), "created" (created|id), "meta"
+//	outbox  "items" (id -> due|item), "due" (due|id), "created" (created|id), "meta",
+//	        "keys" (idempotency key -> id|expiry), "keyx" (expiry|key)
+//	inbox   "items" (id -> item), "ready" (id), "taken" (taken-at|id), "meta"
 //
 // Integers and times are stored as 8-byte big-endian values; times are Unix
 // nanoseconds with the sign bit flipped so that they sort byte-wise.
@@ -49,6 +51,7 @@ const scanChunk = 512
 type Store struct {
 	db     *bolt.DB
 	outbox *outbox
+	inbox  *inbox
 
 	closeOnce sync.Once
 	closeErr  error
@@ -86,7 +89,10 @@ func Open(path string) (*Store, error) {
 				return err
 			}
 		}
-		return initOutbox(tx)
+		if err := initOutbox(tx); err != nil {
+			return err
+		}
+		return initInbox(tx)
 	})
 	if err != nil {
 		_ = db.Close()
@@ -97,6 +103,7 @@ func Open(path string) (*Store, error) {
 	db.MaxBatchDelay = 2 * time.Millisecond
 	s := &Store{db: db}
 	s.outbox = &outbox{db: db}
+	s.inbox = &inbox{s: s, db: db}
 	return s, nil
 }
 

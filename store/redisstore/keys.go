@@ -13,6 +13,8 @@ func (s *Store) ledgerKeys(name string) (last, entries, idem string) {
 	return base + "n", base + "e", base + "i"
 }
 
+func (s *Store) outboxKeyKey(key string) string { return s.prefix + "{outbox}:key:" + key }
+
 func (s *Store) outboxKeys() (seq, items, due, created string) {
 	base := s.prefix + "{outbox}:"
 	return base + "seq", base + "items", base + "due", base + "created"

@@ -34,6 +34,29 @@ for _, id in ipairs(ids) do
 end
 return out`)
 
+// enqueueKeyedScript stores item ARGV[1] (JSON ARGV[2], due ARGV[3],
+// created ARGV[4]) unless its idempotency key KEYS[4] names an item already,
+// and returns the id of the item that holds the key.
+var enqueueKeyedScript = redis.NewScript(`
+local e = redis.call('GET', KEYS[4])
+if e then return tonumber(e) end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1])
+redis.call('ZADD', KEYS[3], ARGV[4], ARGV[1])
+redis.call('SET', KEYS[4], ARGV[1])
+return tonumber(ARGV[1])`)
+
+// ackScript removes item ARGV[1]; when ARGV[3] is 1, the idempotency key
+// KEYS[4] it holds expires ARGV[2] ms from now.
+var ackScript = redis.NewScript(`
+redis.call('HDEL', KEYS[1], ARGV[1])
+redis.call('ZREM', KEYS[2], ARGV[1])
+redis.call('ZREM', KEYS[3], ARGV[1])
+if ARGV[3] == '1' and redis.call('GET', KEYS[4]) == ARGV[1] then
+  redis.call('PEXPIRE', KEYS[4], ARGV[2])
+end
+return 0`)
+
 type outbox struct {
 	s *Store
 }
@@ -45,7 +68,9 @@ var _ store.Outbox = (*outbox)(nil)
 func score(t time.Time) float64 { return float64(t.UnixMicro()) }
 
 // Enqueue stores an item, assigns its ID and makes it due at item.DueAt (now
-// when zero). A zero Created is set to now.
+// when zero). A zero Created is set to now. An item with a Key that is still
+// queued or was delivered within store.OutboxKeyTTL is not added again: its
+// ID is returned (the check and the write are one script).
 func (o *outbox) Enqueue(ctx context.Context, item store.OutboxItem) (int64, error) {
 	seq, items, due, created := o.s.outboxKeys()
 	now := time.Now()
@@ -65,6 +90,14 @@ func (o *outbox) Enqueue(ctx context.Context, item store.OutboxItem) (int64, err
 		return 0, fmt.Errorf("redisstore: outbox enqueue: %w", err)
 	}
 	member := strconv.FormatInt(id, 10)
+	if item.Key != "" {
+		id, err := enqueueKeyedScript.Run(ctx, o.s.client, []string{items, due, created, o.s.outboxKeyKey(item.Key)},
+			member, data, int64(score(item.DueAt)), int64(score(item.Created))).Int64()
+		if err != nil {
+			return 0, fmt.Errorf("redisstore: outbox enqueue: %w", err)
+		}
+		return id, nil
+	}
 	_, err = o.s.client.TxPipelined(ctx, func(p redis.Pipeliner) error {
 		p.HSet(ctx, items, member, data)
 		p.ZAdd(ctx, due, &redis.Z{Score: score(item.DueAt), Member: member})
@@ -100,16 +133,31 @@ func (o *outbox) Claim(ctx context.Context, now time.Time, limit int, lease time
 	return out, nil
 }
 
-// Ack removes a delivered item; acknowledging a missing item is not an error.
+// Ack removes a delivered item; acknowledging a missing item is not an
+// error. The key of a keyed item keeps it from being enqueued again for
+// store.OutboxKeyTTL.
 func (o *outbox) Ack(ctx context.Context, id int64) error {
 	_, items, due, created := o.s.outboxKeys()
 	member := strconv.FormatInt(id, 10)
-	_, err := o.s.client.TxPipelined(ctx, func(p redis.Pipeliner) error {
-		p.HDel(ctx, items, member)
-		p.ZRem(ctx, due, member)
-		p.ZRem(ctx, created, member)
-		return nil
-	})
+	var key string
+	data, err := o.s.client.HGet(ctx, items, member).Bytes()
+	switch {
+	case err == nil:
+		var item struct {
+			Key string `json:"key"`
+		}
+		if json.Unmarshal(data, &item) == nil {
+			key = item.Key
+		}
+	case !errors.Is(err, redis.Nil):
+		return fmt.Errorf("redisstore: outbox ack %d: %w", id, err)
+	}
+	keyed := "0"
+	if key != "" {
+		keyed = "1"
+	}
+	err = ackScript.Run(ctx, o.s.client, []string{items, due, created, o.s.outboxKeyKey(key)},
+		member, store.OutboxKeyTTL.Milliseconds(), keyed).Err()
 	if err != nil {
 		return fmt.Errorf("redisstore: outbox ack %d: %w", id, err)
 	}

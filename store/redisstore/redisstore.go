@@ -16,6 +16,9 @@
 //	{outbox}:items    hash id -> JSON item
 //	{outbox}:due      sorted set id scored by visible-at in Unix microseconds
 //	{outbox}:created  sorted set id scored by creation time in Unix microseconds
+//	{outbox}:key:KEY  id of the item enqueued with idempotency key KEY
+//	{inbox}:s         stream of incoming events, consumer group "workers"
+//	{inbox}:seen:KEY  de-duplication mark of an inbox key (SET PX)
 package redisstore
 
 import (
@@ -55,6 +58,7 @@ type Store struct {
 	prefix string
 	owned  bool
 	outbox *outbox
+	inbox  *inbox
 
 	closeOnce sync.Once
 	closeErr  error
@@ -123,6 +127,7 @@ func New(client redis.UniversalClient, prefix string) *Store {
 	}
 	s := &Store{client: client, prefix: prefix}
 	s.outbox = &outbox{s: s}
+	s.inbox = &inbox{s: s}
 	return s
 }
 

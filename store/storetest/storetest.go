@@ -64,6 +64,13 @@ func Run(t *testing.T, open Opener) {
 		{"LeaseExpiry", testLeaseExpiry},
 		{"Outbox", testOutbox},
 		{"OutboxConcurrentClaim", testOutboxConcurrentClaim},
+		{"OutboxKey", testOutboxKey},
+		{"Inbox", testInbox},
+		{"InboxTakeover", testInboxTakeover},
+		{"InboxWait", testInboxWait},
+		{"InboxConcurrent", testInboxConcurrent},
+		{"InboxTakeoverRace", testInboxTakeoverRace},
+		{"InboxPersistence", testInboxPersistence},
 		{"Persistence", testPersistence},
 	}
 	for _, tc := range tests {

@@ -1,0 +1,421 @@
+package redisstore
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/go-redis/redis/v8"
+
+	"github.com/banzu-bot/banzu/store"
+)
+
+// The inbox is a Redis stream read by one consumer group:
+//
+//	{inbox}:s         the stream; each entry holds k (key), p (payload),
+//	                  a (attempts before its first delivery), t (added, Unix ns)
+//	{inbox}:seen:KEY  de-duplication mark (SET PX), holding the entry id
+//
+// An entry is pending (taken) from XREADGROUP until XACK; XAUTOCLAIM hands
+// entries idle for too long to another consumer and counts the delivery,
+// so an item's attempts are a + (delivery count - 1). Done acknowledges and
+// deletes the entry, so the stream holds exactly the items not done yet.
+// Buried items go to the ledger "inbox.dead".
+
+// inboxGroup is the consumer group every bot worker reads with.
+const inboxGroup = "workers"
+
+// deadLedger is the ledger buried inbox items go to.
+const deadLedger = "inbox.dead"
+
+func (s *Store) inboxKeys() (stream, seen string) {
+	base := s.prefix + "{inbox}:"
+	return base + "s", base + "seen:"
+}
+
+// inboxAddScript writes the mark and the entry together: it checks the mark
+// first and sets it last, so an error (XADD refused) leaves neither.
+var inboxAddScript = redis.NewScript(`
+if ARGV[1] ~= '' and redis.call('EXISTS', KEYS[1]) == 1 then return false end
+local id = redis.call('XADD', KEYS[2], '*', 'k', ARGV[1], 'p', ARGV[3], 'a', '0', 't', ARGV[4])
+if ARGV[1] ~= '' then redis.call('SET', KEYS[1], id, 'PX', ARGV[2]) end
+return id`)
+
+// inboxClaimScript takes over entries idle for at least ARGV[3] ms and
+// returns {next cursor, id, delivery count, fields, id, count, fields, ...}.
+var inboxClaimScript = redis.NewScript(`
+local r = redis.call('XAUTOCLAIM', KEYS[1], ARGV[1], ARGV[2], ARGV[3], ARGV[4], 'COUNT', ARGV[5])
+local out = {r[1]}
+for _, e in ipairs(r[2]) do
+  if type(e) == 'table' and type(e[2]) == 'table' then
+    local p = redis.call('XPENDING', KEYS[1], ARGV[1], e[1], e[1], 1)
+    local n = 1
+    if p[1] then n = p[1][4] end
+    out[#out + 1] = e[1]
+    out[#out + 1] = n
+    out[#out + 1] = e[2]
+  end
+end
+return out`)
+
+// inboxTouchScript resets the idle time of the entries ARGV[3..] that
+// consumer ARGV[2] still holds.
+var inboxTouchScript = redis.NewScript(`
+for i = 3, #ARGV do
+  local p = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[i], ARGV[i], 1)
+  if p[1] and p[1][2] == ARGV[2] then
+    redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[2], 0, ARGV[i], 'JUSTID')
+  end
+end
+return 0`)
+
+// inboxRetryScript replaces entry ARGV[2] by a copy at the end of the stream
+// whose attempts count the deliveries so far; false when it is missing.
+var inboxRetryScript = redis.NewScript(`
+local e = redis.call('XRANGE', KEYS[1], ARGV[2], ARGV[2])
+if #e == 0 then return false end
+local f = {}
+local raw = e[1][2]
+for i = 1, #raw, 2 do f[raw[i]] = raw[i + 1] end
+local n = 1
+local p = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[2], ARGV[2], 1)
+if p[1] then n = p[1][4] end
+redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
+redis.call('XDEL', KEYS[1], ARGV[2])
+return redis.call('XADD', KEYS[1], '*', 'k', f['k'] or '', 'p', f['p'] or '',
+  'a', tostring((tonumber(f['a']) or 0) + n), 't', f['t'] or '0')`)
+
+type inbox struct {
+	s *Store
+
+	ready atomic.Bool // the consumer group is known to exist
+
+	mu     sync.Mutex
+	cursor string // where the next XAUTOCLAIM scan starts
+}
+
+var _ store.Inbox = (*inbox)(nil)
+
+// Inbox returns the durable queue of incoming events.
+func (s *Store) Inbox() store.Inbox { return s.inbox }
+
+func isNoGroup(err error) bool {
+	return err != nil && strings.Contains(err.Error(), "NOGROUP")
+}
+
+// ensureGroup creates the stream and its consumer group unless known to
+// exist. Reading from id 0 delivers entries added before the group existed
+// (after a Redis restart that lost the group but not the stream).
+func (in *inbox) ensureGroup(ctx context.Context) error {
+	if in.ready.Load() {
+		return nil
+	}
+	stream, _ := in.s.inboxKeys()
+	err := in.s.client.XGroupCreateMkStream(ctx, stream, inboxGroup, "0").Err()
+	if err != nil && !strings.Contains(err.Error(), "BUSYGROUP") {
+		return err
+	}
+	in.ready.Store(true)
+	return nil
+}
+
+// withGroup runs fn, recreating the group and running fn again once when
+// Redis lost it (a restart without persistence, a flush).
+func (in *inbox) withGroup(ctx context.Context, fn func() error) error {
+	if err := in.ensureGroup(ctx); err != nil {
+		return err
+	}
+	err := fn()
+	if !isNoGroup(err) {
+		return err
+	}
+	in.ready.Store(false)
+	in.mu.Lock()
+	in.cursor = "0-0"
+	in.mu.Unlock()
+	if err := in.ensureGroup(ctx); err != nil {
+		return err
+	}
+	return fn()
+}
+
+// Add stores payload under key unless key was added within dedupTTL; the
+// mark and the entry are written by one script.
+func (in *inbox) Add(ctx context.Context, key string, payload []byte, dedupTTL time.Duration) (bool, error) {
+	if key != "" && dedupTTL <= 0 {
+		return false, fmt.Errorf("redisstore: inbox add %s: dedup ttl must be positive", key)
+	}
+	stream, seen := in.s.inboxKeys()
+	ms := max(dedupTTL.Milliseconds(), 1)
+	err := inboxAddScript.Run(ctx, in.s.client, []string{seen + key, stream},
+		key, ms, payload, time.Now().UnixNano()).Err()
+	if errors.Is(err, redis.Nil) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("redisstore: inbox add %s: %w", key, err)
+	}
+	return true, nil
+}
+
+// Take returns up to limit items for consumer: entries idle for at least
+// idle (XAUTOCLAIM), then new ones (XREADGROUP, blocking up to wait when
+// nothing was taken over).
+func (in *inbox) Take(ctx context.Context, consumer string, limit int, idle, wait time.Duration) ([]store.InboxItem, error) {
+	if limit <= 0 {
+		return nil, ctx.Err()
+	}
+	if idle <= 0 {
+		return nil, errors.New("redisstore: inbox take: idle must be positive")
+	}
+	var out []store.InboxItem
+	err := in.withGroup(ctx, func() error {
+		var err error
+		out, err = in.take(ctx, consumer, limit, idle, wait)
+		return err
+	})
+	if err != nil {
+		return out, fmt.Errorf("redisstore: inbox take: %w", err)
+	}
+	return out, nil
+}
+
+func (in *inbox) take(ctx context.Context, consumer string, limit int, idle, wait time.Duration) ([]store.InboxItem, error) {
+	stream, _ := in.s.inboxKeys()
+	in.mu.Lock()
+	start := in.cursor
+	in.mu.Unlock()
+	if start == "" {
+		start = "0-0"
+	}
+	res, err := inboxClaimScript.Run(ctx, in.s.client, []string{stream},
+		inboxGroup, consumer, max(idle.Milliseconds(), 1), start, limit).Slice()
+	if err != nil {
+		return nil, err
+	}
+	if len(res) == 0 || (len(res)-1)%3 != 0 {
+		return nil, fmt.Errorf("unexpected XAUTOCLAIM reply %v", res)
+	}
+	next, _ := res[0].(string)
+	in.mu.Lock()
+	in.cursor = next
+	in.mu.Unlock()
+	out := make([]store.InboxItem, 0, limit)
+	for i := 1; i < len(res); i += 3 {
+		id, _ := res[i].(string)
+		count, _ := res[i+1].(int64)
+		fields, _ := res[i+2].([]interface{})
+		values := make(map[string]interface{}, len(fields)/2)
+		for j := 0; j+1 < len(fields); j += 2 {
+			name, _ := fields[j].(string)
+			values[name] = fields[j+1]
+		}
+		it, err := inboxItem(id, values, count)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, it)
+	}
+	if len(out) >= limit {
+		return out, nil
+	}
+	block := time.Duration(-1)
+	if len(out) == 0 && wait >= time.Millisecond {
+		block = wait
+	}
+	streams, err := in.s.client.XReadGroup(ctx, &redis.XReadGroupArgs{
+		Group:    inboxGroup,
+		Consumer: consumer,
+		Streams:  []string{stream, ">"},
+		Count:    int64(limit - len(out)),
+		Block:    block,
+	}).Result()
+	if errors.Is(err, redis.Nil) {
+		return out, nil
+	}
+	if err != nil {
+		return out, err
+	}
+	for _, st := range streams {
+		for _, m := range st.Messages {
+			it, err := inboxItem(m.ID, m.Values, 1)
+			if err != nil {
+				return out, err
+			}
+			out = append(out, it)
+		}
+	}
+	return out, nil
+}
+
+// inboxItem decodes an entry delivered count times.
+func inboxItem(id string, values map[string]interface{}, count int64) (store.InboxItem, error) {
+	str := func(name string) string { v, _ := values[name].(string); return v }
+	a, err := strconv.Atoi(str("a"))
+	if err != nil {
+		return store.InboxItem{}, fmt.Errorf("entry %s: attempts %q", id, str("a"))
+	}
+	t, err := strconv.ParseInt(str("t"), 10, 64)
+	if err != nil {
+		return store.InboxItem{}, fmt.Errorf("entry %s: added %q", id, str("t"))
+	}
+	return store.InboxItem{
+		ID:       id,
+		Key:      str("k"),
+		Payload:  []byte(str("p")),
+		Attempts: a + int(max(count, 1)) - 1,
+		Added:    time.Unix(0, t),
+	}, nil
+}
+
+// Touch resets the idle time of the entries consumer still holds (XCLAIM
+// JUSTID); entries taken over by another consumer are left alone.
+func (in *inbox) Touch(ctx context.Context, consumer string, ids ...string) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	stream, _ := in.s.inboxKeys()
+	args := make([]interface{}, 0, len(ids)+2)
+	args = append(args, inboxGroup, consumer)
+	for _, id := range ids {
+		args = append(args, id)
+	}
+	err := in.withGroup(ctx, func() error {
+		return inboxTouchScript.Run(ctx, in.s.client, []string{stream}, args...).Err()
+	})
+	if err != nil {
+		return fmt.Errorf("redisstore: inbox touch: %w", err)
+	}
+	return nil
+}
+
+// Done acknowledges and deletes a handled entry; a missing one is fine.
+func (in *inbox) Done(ctx context.Context, id string) error {
+	stream, _ := in.s.inboxKeys()
+	_, err := in.s.client.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		p.XAck(ctx, stream, inboxGroup, id)
+		p.XDel(ctx, stream, id)
+		return nil
+	})
+	if err != nil && !isNoGroup(err) {
+		return fmt.Errorf("redisstore: inbox done %s: %w", id, err)
+	}
+	return nil
+}
+
+// Retry replaces the entry by a copy at the end of the stream, counting the
+// deliveries so far. It returns store.ErrNotFound when the entry is missing.
+func (in *inbox) Retry(ctx context.Context, id string, reason string) error {
+	stream, _ := in.s.inboxKeys()
+	err := in.withGroup(ctx, func() error {
+		return inboxRetryScript.Run(ctx, in.s.client, []string{stream}, inboxGroup, id).Err()
+	})
+	if errors.Is(err, redis.Nil) {
+		err = store.ErrNotFound
+	}
+	if err != nil {
+		return fmt.Errorf("redisstore: inbox retry %s: %w", id, err)
+	}
+	return nil
+}
+
+// Bury appends the entry to the ledger "inbox.dead" (idempotent by entry id,
+// so a crash in between buries it once) and then removes it. It returns
+// store.ErrNotFound when the entry is missing.
+func (in *inbox) Bury(ctx context.Context, id string, reason string) error {
+	stream, _ := in.s.inboxKeys()
+	msgs, err := in.s.client.XRange(ctx, stream, id, id).Result()
+	if err != nil {
+		return fmt.Errorf("redisstore: inbox bury %s: %w", id, err)
+	}
+	if len(msgs) == 0 {
+		return fmt.Errorf("redisstore: inbox bury %s: %w", id, store.ErrNotFound)
+	}
+	var count int64 = 1
+	pending, err := in.s.client.XPendingExt(ctx, &redis.XPendingExtArgs{
+		Stream: stream, Group: inboxGroup, Start: id, End: id, Count: 1,
+	}).Result()
+	switch {
+	case err == nil && len(pending) == 1:
+		count = pending[0].RetryCount
+	case err != nil && !isNoGroup(err):
+		return fmt.Errorf("redisstore: inbox bury %s: %w", id, err)
+	}
+	item, err := inboxItem(id, msgs[0].Values, count)
+	if err != nil {
+		return fmt.Errorf("redisstore: inbox bury %s: %w", id, err)
+	}
+	entry, err := json.Marshal(store.DeadLetter{Item: item, Reason: reason, At: time.Now()})
+	if err != nil {
+		return fmt.Errorf("redisstore: inbox bury %s: %w", id, err)
+	}
+	if _, _, err := in.s.Append(ctx, deadLedger, "inbox:"+id, entry); err != nil {
+		return fmt.Errorf("redisstore: inbox bury %s: %w", id, err)
+	}
+	return in.Done(ctx, id)
+}
+
+// DeadLetters calls fn for each buried item, oldest first.
+func (in *inbox) DeadLetters(ctx context.Context, fn func(store.DeadLetter) error) error {
+	return in.s.Ledger(ctx, deadLedger, 0, func(seq int64, entry []byte) error {
+		var d store.DeadLetter
+		if err := json.Unmarshal(entry, &d); err != nil {
+			return fmt.Errorf("redisstore: dead letter %d: %w", seq, err)
+		}
+		return fn(d)
+	})
+}
+
+// Stats reports the inbox's depth: the stream's length, its pending
+// entries, the first entry's time and the dead-letter ledger's length.
+// Oldest is the time of the item first in line (a retried item queues
+// again at the end of the stream).
+func (in *inbox) Stats(ctx context.Context) (store.InboxStats, error) {
+	var st store.InboxStats
+	stream, _ := in.s.inboxKeys()
+	last, _, _ := in.s.ledgerKeys(deadLedger)
+	var (
+		length  *redis.IntCmd
+		pending *redis.XPendingCmd
+		first   *redis.XMessageSliceCmd
+		dead    *redis.StringCmd
+	)
+	_, _ = in.s.client.Pipelined(ctx, func(p redis.Pipeliner) error {
+		length = p.XLen(ctx, stream)
+		pending = p.XPending(ctx, stream, inboxGroup)
+		first = p.XRangeN(ctx, stream, "-", "+", 1)
+		dead = p.Get(ctx, last)
+		return nil
+	})
+	if err := length.Err(); err != nil {
+		return st, fmt.Errorf("redisstore: inbox stats: %w", err)
+	}
+	if err := pending.Err(); err != nil && !isNoGroup(err) {
+		return st, fmt.Errorf("redisstore: inbox stats: %w", err)
+	}
+	if err := first.Err(); err != nil {
+		return st, fmt.Errorf("redisstore: inbox stats: %w", err)
+	}
+	if err := dead.Err(); err != nil && !errors.Is(err, redis.Nil) {
+		return st, fmt.Errorf("redisstore: inbox stats: %w", err)
+	}
+	if pending.Err() == nil {
+		st.Taken = int(pending.Val().Count)
+	}
+	st.Waiting = max(int(length.Val())-st.Taken, 0)
+	if msgs := first.Val(); len(msgs) > 0 {
+		if it, err := inboxItem(msgs[0].ID, msgs[0].Values, 1); err == nil {
+			st.Oldest = it.Added
+		}
+	}
+	if v := dead.Val(); v != "" {
+		st.Dead, _ = strconv.ParseInt(v, 10, 64)
+	}
+	return st, nil
+}
