@@ -64,14 +64,20 @@ func startSeeded(t *testing.T, cfg *config.Config, opts app.Options, keep func(d
 }
 
 // drain waits until the outbox has delivered everything queued so far.
+// drain waits until every event taken in is handled and every message it
+// queued is delivered.
 func (r *running) drain() {
 	r.t.Helper()
-	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+		in, err := r.app.Store.Inbox().Stats(context.Background())
+		if err != nil || in.Waiting+in.Taken > 0 {
+			continue
+		}
 		if depth, _, err := r.app.Store.Outbox().Stats(context.Background()); err == nil && depth == 0 {
 			return
 		}
 	}
-	r.t.Fatal("outbox did not drain")
+	r.t.Fatal("inbox and outbox did not drain")
 }
 
 func (r *running) close() {
@@ -129,6 +135,7 @@ func (r *running) post(chat, user, text string) (int, string) {
 // ask sends text as user and returns the bot's next reply in that chat.
 func (r *running) ask(chat, user, text string) string {
 	r.t.Helper()
+	r.drain() // what earlier messages started has landed: the next reply is this one's
 	code, body := r.post(chat, user, text)
 	if code != http.StatusOK {
 		r.t.Fatalf("post %q: %d %s", text, code, body)

@@ -273,7 +273,10 @@ func TestWeComLongConnEndToEnd(t *testing.T) {
 	}
 
 	// The server drops the connection: banzu reconnects and the next
-	// message is handled on the new connection.
+	// message is handled on the new connection. (First let the file's send
+	// finish: a drop before WeCom's ack arrives makes banzu send it again,
+	// and the reply would queue behind a 3 MB upload.)
+	b.drain(t)
 	srv.DropAll()
 	srv.Wait(lcWait, "the reconnect", func(s wecomtest.Snapshot) bool { return s.Subscribed == 2 && s.Online })
 	after := srv.SendText(wecomtest.Message{ChatID: "wrkPresale", UserID: "qw-xiaowang", Text: "/whoami"})

@@ -19,7 +19,8 @@ type Fallback func(ctx context.Context, req *Request) (bool, error)
 
 // Options configure a Bot.
 type Options struct {
-	// Workers is how many events are handled at once; 8 when zero.
+	// Workers is how many events are handled at once; 32 when zero (handlers
+	// mostly wait on the store, and more of them share its commits).
 	Workers        int
 	HandlerTimeout time.Duration
 	DedupTTL       time.Duration
@@ -77,7 +78,7 @@ type Bot struct {
 // New builds a bot. Call Start to begin handling events.
 func New(st store.Store, dir *Directory, cmds *Commands, out *Outbox, opts Options) *Bot {
 	if opts.Workers <= 0 {
-		opts.Workers = 8
+		opts.Workers = 32
 	}
 	if opts.HandlerTimeout <= 0 {
 		opts.HandlerTimeout = 30 * time.Second

@@ -27,6 +27,24 @@ func (r *Request) Bot() *Bot { return r.bot }
 // Now is the bot's clock.
 func (r *Request) Now() time.Time { return r.bot.Now() }
 
+// SentAt is when the message was sent as the platform says (or when banzu
+// received it), in the bot's time zone; the bot's clock when unknown or in the
+// future. An event handled late, after a crash and a takeover, is judged by
+// it (was the quiz question still open?), not by when it was handled.
+func (r *Request) SentAt() time.Time {
+	now := r.bot.Now()
+	if t := r.Event.Time; !t.IsZero() && !t.After(now) {
+		return t.In(r.bot.Location())
+	}
+	return now
+}
+
+// EventKey identifies the message being handled across redeliveries: a
+// handler that creates something (a submission, an award) uses it as its
+// idempotency key, so the message handled twice has one effect. Empty for
+// an event without a platform message id.
+func (r *Request) EventKey() string { return eventKey(r.Event) }
+
 // Reply answers in the chat the request came from, through the outbox.
 func (r *Request) Reply(ctx context.Context, msg Message) error {
 	return r.bot.Send(ctx, r.ReplyTo(), msg)

@@ -101,7 +101,9 @@ func (l *Lessons) tapLesson(ctx context.Context, req *bot.Request, act *bot.Card
 // tapped card's question (-1 for typed answers), text a typed answer, taps
 // the tapped option ids.
 func (l *Lessons) answerLesson(ctx context.Context, req *bot.Request, s *lesson.Session, qi int, text string, taps []string) error {
-	now := req.Now()
+	// When it was sent, not when it is handled: an answer stored before a
+	// crash and handled after the restart still counts for its question.
+	now := req.SentAt()
 	open := s.Open(now)
 	who := req.SenderName()
 	if open < 0 || (qi >= 0 && qi != open) {

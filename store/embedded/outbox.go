@@ -177,7 +177,8 @@ func (o *outbox) Enqueue(ctx context.Context, item store.OutboxItem) (int64, err
 	if item.DueAt.IsZero() {
 		item.DueAt = now
 	}
-	err := o.db.Update(func(tx *bolt.Tx) error {
+	// Batched: concurrent handlers share one commit (and one fsync).
+	err := o.db.Batch(func(tx *bolt.Tx) error {
 		ob := openOutbox(tx)
 		if item.Key != "" {
 			id, ok, err := ob.existing(item.Key, now)
@@ -264,7 +265,7 @@ func (o *outbox) Ack(ctx context.Context, id int64) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	err := o.db.Update(func(tx *bolt.Tx) error {
+	err := o.db.Batch(func(tx *bolt.Tx) error {
 		ob := openOutbox(tx)
 		item, vis, ok, err := ob.load(id)
 		if err != nil || !ok {
