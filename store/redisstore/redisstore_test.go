@@ -3,6 +3,7 @@ package redisstore_test
 import (
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/banzu-bot/banzu/store"
 	"github.com/banzu-bot/banzu/store/redisstore"
@@ -72,6 +73,57 @@ func TestOpenErrors(t *testing.T) {
 		if s, err := redisstore.Open(opts); err == nil {
 			s.Close()
 			t.Errorf("Open(%+v) did not fail", opts)
+		}
+	}
+}
+
+// TestInboxSurvivesLostGroup: after Redis lost the stream and its consumer
+// group (a restart without persistence, a flush), the inbox recreates them.
+func TestInboxSurvivesLostGroup(t *testing.T) {
+	prefix := redistest.Prefix(t)
+	s := open(t, redistest.URL(t), prefix)
+	defer s.Close()
+	ctx, in := t.Context(), s.Inbox()
+	if _, err := in.Add(ctx, "k1", []byte("before"), time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	items, err := in.Take(ctx, "A", 10, time.Minute, 0)
+	if err != nil || len(items) != 1 {
+		t.Fatalf("Take = %v, %v", items, err)
+	}
+	for _, lost := range []bool{false, true} {
+		if err := s.Client().Del(ctx, prefix+"{inbox}:s").Err(); err != nil {
+			t.Fatal(err)
+		}
+		if lost { // the stream comes back, without its group
+			if ok, err := in.Add(ctx, "", []byte("after"), 0); err != nil || !ok {
+				t.Fatalf("Add after the loss = %v, %v", ok, err)
+			}
+		}
+		if st, err := in.Stats(ctx); err != nil || st.Taken != 0 {
+			t.Fatalf("Stats after the loss = %+v, %v", st, err)
+		}
+		if err := in.Touch(ctx, "A", items[0].ID); err != nil {
+			t.Fatalf("Touch after the loss: %v", err)
+		}
+		got, err := in.Take(ctx, "A", 10, time.Minute, 0)
+		if err != nil {
+			t.Fatalf("Take after the loss: %v", err)
+		}
+		if want := map[bool]int{false: 0, true: 1}[lost]; len(got) != want || (lost && string(got[0].Payload) != "after") {
+			t.Fatalf("Take after the loss = %+v, want %d item(s)", got, want)
+		}
+		if lost {
+			if err := in.Retry(ctx, got[0].ID, "again"); err != nil {
+				t.Fatalf("Retry: %v", err)
+			}
+			got, err = in.Take(ctx, "B", 10, time.Minute, 0)
+			if err != nil || len(got) != 1 || got[0].Attempts != 1 {
+				t.Fatalf("Take after Retry = %+v, %v", got, err)
+			}
+			if err := in.Done(ctx, got[0].ID); err != nil {
+				t.Fatalf("Done: %v", err)
+			}
 		}
 	}
 }
