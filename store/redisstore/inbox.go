@@ -91,6 +91,12 @@ redis.call('XDEL', KEYS[1], ARGV[2])
 return redis.call('XADD', KEYS[1], '*', 'k', f['k'] or '', 'p', f['p'] or '',
   'a', tostring((tonumber(f['a']) or 0) + n), 't', f['t'] or '0')`)
 
+// inboxDoneScript acknowledges and deletes entry ARGV[2] (one command on
+// the wire instead of MULTI, XACK, XDEL, EXEC).
+var inboxDoneScript = redis.NewScript(`
+redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
+return redis.call('XDEL', KEYS[1], ARGV[2])`)
+
 type inbox struct {
 	s *Store
 
@@ -298,11 +304,7 @@ func (in *inbox) Touch(ctx context.Context, consumer string, ids ...string) erro
 // Done acknowledges and deletes a handled entry; a missing one is fine.
 func (in *inbox) Done(ctx context.Context, id string) error {
 	stream, _ := in.s.inboxKeys()
-	_, err := in.s.client.TxPipelined(ctx, func(p redis.Pipeliner) error {
-		p.XAck(ctx, stream, inboxGroup, id)
-		p.XDel(ctx, stream, id)
-		return nil
-	})
+	err := inboxDoneScript.Run(ctx, in.s.client, []string{stream}, inboxGroup, id).Err()
 	if err != nil && !isNoGroup(err) {
 		return fmt.Errorf("redisstore: inbox done %s: %w", id, err)
 	}
