@@ -31,9 +31,6 @@ import (
 // inboxGroup is the consumer group every bot worker reads with.
 const inboxGroup = "workers"
 
-// deadLedger is the ledger buried inbox items go to.
-const deadLedger = "inbox.dead"
-
 func (s *Store) inboxKeys() (stream, seen string) {
 	base := s.prefix + "{inbox}:"
 	return base + "s", base + "seen:"
@@ -357,7 +354,7 @@ func (in *inbox) Bury(ctx context.Context, id string, reason string) error {
 	if err != nil {
 		return fmt.Errorf("redisstore: inbox bury %s: %w", id, err)
 	}
-	if _, _, err := in.s.Append(ctx, deadLedger, "inbox:"+id, entry); err != nil {
+	if _, _, err := in.s.Append(ctx, store.DeadLedger, "inbox:"+id, entry); err != nil {
 		return fmt.Errorf("redisstore: inbox bury %s: %w", id, err)
 	}
 	return in.Done(ctx, id)
@@ -365,7 +362,7 @@ func (in *inbox) Bury(ctx context.Context, id string, reason string) error {
 
 // DeadLetters calls fn for each buried item, oldest first.
 func (in *inbox) DeadLetters(ctx context.Context, fn func(store.DeadLetter) error) error {
-	return in.s.Ledger(ctx, deadLedger, 0, func(seq int64, entry []byte) error {
+	return in.s.Ledger(ctx, store.DeadLedger, 0, func(seq int64, entry []byte) error {
 		var d store.DeadLetter
 		if err := json.Unmarshal(entry, &d); err != nil {
 			return fmt.Errorf("redisstore: dead letter %d: %w", seq, err)
@@ -381,7 +378,7 @@ func (in *inbox) DeadLetters(ctx context.Context, fn func(store.DeadLetter) erro
 func (in *inbox) Stats(ctx context.Context) (store.InboxStats, error) {
 	var st store.InboxStats
 	stream, _ := in.s.inboxKeys()
-	last, _, _ := in.s.ledgerKeys(deadLedger)
+	last, _, _ := in.s.ledgerKeys(store.DeadLedger)
 	var (
 		length  *redis.IntCmd
 		pending *redis.XPendingCmd
