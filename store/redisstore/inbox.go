@@ -26,7 +26,8 @@ import (
 // entries idle for too long to another consumer and counts the delivery,
 // so an item's attempts are a + (delivery count - 1). Done acknowledges and
 // deletes the entry, so the stream holds exactly the items not done yet.
-// Buried items go to the ledger "inbox.dead".
+// Buried items go to the ledger "inbox.dead". XAUTOCLAIM needs Redis 6.2;
+// Redis 7 also drops deleted entries from the pending list as it scans.
 
 // inboxGroup is the consumer group every bot worker reads with.
 const inboxGroup = "workers"
@@ -184,6 +185,9 @@ func (in *inbox) Take(ctx context.Context, consumer string, limit int, idle, wai
 		return err
 	})
 	if err != nil {
+		if msg := strings.ToLower(err.Error()); strings.Contains(msg, "unknown") && strings.Contains(msg, "xautoclaim") {
+			return out, fmt.Errorf("redisstore: inbox take: the inbox needs Redis 6.2 or newer: %w", err)
+		}
 		return out, fmt.Errorf("redisstore: inbox take: %w", err)
 	}
 	return out, nil
