@@ -32,6 +32,15 @@ func TestCopyEmbeddedToRedis(t *testing.T) {
 	src.Append(ctx, "points", "quiz:1:xiaowang", []byte(`{"points":10}`))
 	src.Append(ctx, "points", "", []byte(`{"points":5}`))
 	src.Outbox().Enqueue(ctx, store.OutboxItem{Dest: "console:presale", Payload: []byte(`{"m":1}`), Created: time.Now()})
+	src.Outbox().Enqueue(ctx, store.OutboxItem{Dest: "console:presale", Key: "reply:console:9", Payload: []byte(`{"m":2}`)})
+	for _, key := range []string{"wecom:1", "", "wecom:2"} {
+		if _, err := src.Inbox().Add(ctx, key, []byte("event "+key), time.Hour); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if taken, err := src.Inbox().Take(ctx, "crashed", 1, time.Minute, 0); err != nil || len(taken) != 1 {
+		t.Fatalf("Take = %v, %v", taken, err)
+	}
 
 	dst, err := redisstore.Open(redisstore.Options{URL: redistest.URL(t), Prefix: redistest.Prefix(t)})
 	if err != nil {
@@ -43,7 +52,11 @@ func TestCopyEmbeddedToRedis(t *testing.T) {
 		if err != nil {
 			t.Fatalf("run %d: %v", run, err)
 		}
-		if stats.Docs < 1201 || stats.Sequences != 1 || stats.LedgerEntries != 2 {
+		inbox, outbox := 3, 2
+		if run == 2 {
+			inbox, outbox = 0, 0
+		}
+		if stats.Docs < 1201 || stats.Sequences != 1 || stats.LedgerEntries != 2 || stats.Inbox != inbox || stats.Outbox != outbox {
 			t.Fatalf("run %d: stats %+v", run, stats)
 		}
 	}
@@ -61,7 +74,24 @@ func TestCopyEmbeddedToRedis(t *testing.T) {
 	if _, created, _ := dst.Append(ctx, "points", "quiz:1:xiaowang", []byte(`{"points":10}`)); created {
 		t.Fatal("idempotency key lost in the copy")
 	}
-	if depth, _, _ := dst.Outbox().Stats(ctx); depth != 1 {
-		t.Fatalf("outbox depth %d after two copies, want 1", depth)
+	if depth, _, _ := dst.Outbox().Stats(ctx); depth != 2 {
+		t.Fatalf("outbox depth %d after two copies, want 2", depth)
+	}
+	if _, err := dst.Outbox().Enqueue(ctx, store.OutboxItem{Key: "reply:console:9"}); err != nil {
+		t.Fatalf("Enqueue of a copied key: %v", err)
+	} else if depth, _, _ := dst.Outbox().Stats(ctx); depth != 2 {
+		t.Fatalf("the copied outbox key was lost: depth %d", depth)
+	}
+	// Every inbox item not handled yet waits in the copy, the one taken
+	// before the crash too, and its dedup keys hold.
+	if st, err := dst.Inbox().Stats(ctx); err != nil || st.Waiting != 3 {
+		t.Fatalf("inbox after two copies: %+v, %v", st, err)
+	}
+	if ok, err := dst.Inbox().Add(ctx, "wecom:1", []byte("redelivered"), time.Hour); err != nil || ok {
+		t.Fatalf("Add of a copied key = %v, %v; want a duplicate", ok, err)
+	}
+	items, err := dst.Inbox().Take(ctx, "w", 10, time.Minute, 0)
+	if err != nil || len(items) != 3 || string(items[0].Payload) != "event wecom:1" || items[1].Key != "" || items[2].Key != "wecom:2" {
+		t.Fatalf("inbox items after the copy: %+v, %v", items, err)
 	}
 }

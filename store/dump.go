@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"time"
 )
 
 // Item is one piece of durable state, as a Dumper yields it. Ephemeral state
@@ -45,11 +46,19 @@ type SequenceRaiser interface {
 
 // CopyStats counts what Copy wrote.
 type CopyStats struct {
-	Docs, Sequences, LedgerEntries, Outbox int
+	Docs, Sequences, LedgerEntries, Outbox, Inbox int
 }
 
-// copyMarks records the outbox items already copied, so Copy can run again.
-const copyMarks = "migrate.outbox"
+// copyMarks and copyInboxMarks record the outbox and inbox items already
+// copied, so Copy can run again.
+const (
+	copyMarks      = "migrate.outbox"
+	copyInboxMarks = "migrate.inbox"
+)
+
+// CopyDedupTTL is how long a copied inbox item's key keeps the platform's
+// redelivery of the same event out of the destination's inbox.
+const CopyDedupTTL = 24 * time.Hour
 
 // copyBatch is the number of documents Copy writes at once.
 const copyBatch = 500
@@ -58,8 +67,11 @@ const copyBatch = 500
 // sequences (raised to at least the source's value), ledger entries
 // (appended in order with their idempotency keys; entries without a key are
 // keyed by their source sequence so a second run adds nothing) and waiting
-// outgoing messages (enqueued once, marked in dst). Running it twice gives
-// the same result as running it once.
+// outgoing messages (enqueued once with their idempotency keys, marked in
+// dst) and inbox items not handled yet (added once, waiting, with their
+// de-duplication keys; marked in dst after they were added, so an
+// interrupted copy adds an item without a key at most twice and a keyed one
+// once). Running it twice gives the same result as running it once.
 func Copy(ctx context.Context, src Dumper, dst Store) (CopyStats, error) {
 	var st CopyStats
 	raiser, ok := dst.(SequenceRaiser)
@@ -118,6 +130,23 @@ func Copy(ctx context.Context, src Dumper, dst Store) (CopyStats, error) {
 				return fmt.Errorf("outbox %d: %w", it.Out.ID, err)
 			}
 			st.Outbox++
+		case ItemInbox:
+			mark := it.In.ID
+			if _, err := dst.Get(ctx, copyInboxMarks, mark); err == nil {
+				return nil
+			} else if !errors.Is(err, ErrNotFound) {
+				return fmt.Errorf("inbox %s: %w", mark, err)
+			}
+			added, err := dst.Inbox().Add(ctx, it.In.Key, it.In.Payload, CopyDedupTTL)
+			if err != nil {
+				return fmt.Errorf("inbox %s: %w", mark, err)
+			}
+			if err := dst.Put(ctx, copyInboxMarks, mark, []byte(it.In.Key)); err != nil {
+				return fmt.Errorf("inbox %s: %w", mark, err)
+			}
+			if added {
+				st.Inbox++
+			}
 		default:
 			return fmt.Errorf("unknown item kind %d", it.Kind)
 		}

@@ -47,3 +47,15 @@ func BenchmarkImport100k(b *testing.B) {
 		})
 	}
 }
+
+func BenchmarkInboxAdd(b *testing.B) {
+	s := open(b, b.TempDir())
+	defer s.Close()
+	storetest.BenchInboxAdd(b, s)
+}
+
+func BenchmarkInboxPipeline(b *testing.B) {
+	s := open(b, b.TempDir())
+	defer s.Close()
+	storetest.BenchInboxPipeline(b, s)
+}

@@ -17,8 +17,8 @@ var (
 )
 
 // Dump yields every document, sequence, ledger entry, waiting outgoing
-// message and inbox item in one consistent read transaction. fn must not write to this
-// store (it may write anywhere else).
+// message and inbox item in one consistent read transaction. fn must not
+// write to this store (it may write anywhere else).
 func (s *Store) Dump(ctx context.Context, fn func(store.Item) error) error {
 	return s.db.View(func(tx *bolt.Tx) error {
 		colls := tx.Bucket(bucketColls)

@@ -35,9 +35,6 @@ var (
 	inboxSeenPfx = "inbox\x00"
 )
 
-// deadLedger is the ledger buried inbox items go to (both stores use it).
-const deadLedger = "inbox.dead"
-
 // inboxRecord is how an item is stored.
 type inboxRecord struct {
 	Key      string    `json:"key,omitempty"`
@@ -475,7 +472,7 @@ func (in *inbox) Bury(ctx context.Context, id string, reason string) error {
 		if err != nil {
 			return err
 		}
-		if _, _, err := appendTx(tx, deadLedger, "", entry); err != nil {
+		if _, _, err := appendTx(tx, store.DeadLedger, "", entry); err != nil {
 			return err
 		}
 		if err := t.unlink([]byte(id), r); err != nil {
@@ -491,7 +488,7 @@ func (in *inbox) Bury(ctx context.Context, id string, reason string) error {
 
 // DeadLetters calls fn for each buried item, oldest first.
 func (in *inbox) DeadLetters(ctx context.Context, fn func(store.DeadLetter) error) error {
-	return in.s.Ledger(ctx, deadLedger, 0, func(seq int64, entry []byte) error {
+	return in.s.Ledger(ctx, store.DeadLedger, 0, func(seq int64, entry []byte) error {
 		var d store.DeadLetter
 		if err := json.Unmarshal(entry, &d); err != nil {
 			return fmt.Errorf("embedded: dead letter %d: %w", seq, err)
@@ -524,7 +521,7 @@ func (in *inbox) Stats(ctx context.Context) (store.InboxStats, error) {
 			}
 			st.Oldest = r.Added
 		}
-		if lb := tx.Bucket(bucketLedger).Bucket([]byte(deadLedger)); lb != nil {
+		if lb := tx.Bucket(bucketLedger).Bucket([]byte(store.DeadLedger)); lb != nil {
 			if e := lb.Bucket(ledgerEntries); e != nil {
 				st.Dead = int64(e.Sequence())
 			}

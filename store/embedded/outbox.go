@@ -124,11 +124,13 @@ func (o outboxTx) addDepth(delta int64) error {
 
 // existing returns the id of the item enqueued with key when it is still
 // queued or was acknowledged less than store.OutboxKeyTTL ago. It first
-// removes a few expired keys.
+// removes a few expired keys (each Ack adds at most one).
 func (o outboxTx) existing(key string, now time.Time) (int64, bool, error) {
 	nowKey := encodeTime(now)
 	c := o.keyx.Cursor()
-	for k, _ := c.First(); k != nil && len(k) >= 8 && bytes.Compare(k[:8], nowKey) <= 0; k, _ = c.First() {
+	limit := sweepPerCall
+	for k, _ := c.First(); k != nil && len(k) >= 8 && bytes.Compare(k[:8], nowKey) <= 0 && limit > 0; k, _ = c.First() {
+		limit--
 		if v := o.keys.Get(k[8:]); len(v) == 16 && bytes.Equal(v[8:], k[:8]) {
 			if err := o.keys.Delete(k[8:]); err != nil {
 				return 0, false, err

@@ -18,3 +18,15 @@ func BenchmarkPutIfAbsentParallel(b *testing.B) {
 	defer s.Close()
 	storetest.BenchPutIfAbsentParallel(b, s)
 }
+
+func BenchmarkInboxAdd(b *testing.B) {
+	s := open(b, redistest.URL(b), redistest.Prefix(b))
+	defer s.Close()
+	storetest.BenchInboxAdd(b, s)
+}
+
+func BenchmarkInboxPipeline(b *testing.B) {
+	s := open(b, redistest.URL(b), redistest.Prefix(b))
+	defer s.Close()
+	storetest.BenchInboxPipeline(b, s)
+}

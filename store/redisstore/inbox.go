@@ -26,13 +26,11 @@ import (
 // entries idle for too long to another consumer and counts the delivery,
 // so an item's attempts are a + (delivery count - 1). Done acknowledges and
 // deletes the entry, so the stream holds exactly the items not done yet.
-// Buried items go to the ledger "inbox.dead".
+// Buried items go to the ledger "inbox.dead". XAUTOCLAIM needs Redis 6.2;
+// Redis 7 also drops deleted entries from the pending list as it scans.
 
 // inboxGroup is the consumer group every bot worker reads with.
 const inboxGroup = "workers"
-
-// deadLedger is the ledger buried inbox items go to.
-const deadLedger = "inbox.dead"
 
 func (s *Store) inboxKeys() (stream, seen string) {
 	base := s.prefix + "{inbox}:"
@@ -90,6 +88,12 @@ redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
 redis.call('XDEL', KEYS[1], ARGV[2])
 return redis.call('XADD', KEYS[1], '*', 'k', f['k'] or '', 'p', f['p'] or '',
   'a', tostring((tonumber(f['a']) or 0) + n), 't', f['t'] or '0')`)
+
+// inboxDoneScript acknowledges and deletes entry ARGV[2] (one command on
+// the wire instead of MULTI, XACK, XDEL, EXEC).
+var inboxDoneScript = redis.NewScript(`
+redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
+return redis.call('XDEL', KEYS[1], ARGV[2])`)
 
 type inbox struct {
 	s *Store
@@ -181,6 +185,9 @@ func (in *inbox) Take(ctx context.Context, consumer string, limit int, idle, wai
 		return err
 	})
 	if err != nil {
+		if msg := strings.ToLower(err.Error()); strings.Contains(msg, "unknown") && strings.Contains(msg, "xautoclaim") {
+			return out, fmt.Errorf("redisstore: inbox take: the inbox needs Redis 6.2 or newer: %w", err)
+		}
 		return out, fmt.Errorf("redisstore: inbox take: %w", err)
 	}
 	return out, nil
@@ -298,11 +305,7 @@ func (in *inbox) Touch(ctx context.Context, consumer string, ids ...string) erro
 // Done acknowledges and deletes a handled entry; a missing one is fine.
 func (in *inbox) Done(ctx context.Context, id string) error {
 	stream, _ := in.s.inboxKeys()
-	_, err := in.s.client.TxPipelined(ctx, func(p redis.Pipeliner) error {
-		p.XAck(ctx, stream, inboxGroup, id)
-		p.XDel(ctx, stream, id)
-		return nil
-	})
+	err := inboxDoneScript.Run(ctx, in.s.client, []string{stream}, inboxGroup, id).Err()
 	if err != nil && !isNoGroup(err) {
 		return fmt.Errorf("redisstore: inbox done %s: %w", id, err)
 	}
@@ -355,7 +358,7 @@ func (in *inbox) Bury(ctx context.Context, id string, reason string) error {
 	if err != nil {
 		return fmt.Errorf("redisstore: inbox bury %s: %w", id, err)
 	}
-	if _, _, err := in.s.Append(ctx, deadLedger, "inbox:"+id, entry); err != nil {
+	if _, _, err := in.s.Append(ctx, store.DeadLedger, "inbox:"+id, entry); err != nil {
 		return fmt.Errorf("redisstore: inbox bury %s: %w", id, err)
 	}
 	return in.Done(ctx, id)
@@ -363,7 +366,7 @@ func (in *inbox) Bury(ctx context.Context, id string, reason string) error {
 
 // DeadLetters calls fn for each buried item, oldest first.
 func (in *inbox) DeadLetters(ctx context.Context, fn func(store.DeadLetter) error) error {
-	return in.s.Ledger(ctx, deadLedger, 0, func(seq int64, entry []byte) error {
+	return in.s.Ledger(ctx, store.DeadLedger, 0, func(seq int64, entry []byte) error {
 		var d store.DeadLetter
 		if err := json.Unmarshal(entry, &d); err != nil {
 			return fmt.Errorf("redisstore: dead letter %d: %w", seq, err)
@@ -379,7 +382,7 @@ func (in *inbox) DeadLetters(ctx context.Context, fn func(store.DeadLetter) erro
 func (in *inbox) Stats(ctx context.Context) (store.InboxStats, error) {
 	var st store.InboxStats
 	stream, _ := in.s.inboxKeys()
-	last, _, _ := in.s.ledgerKeys(deadLedger)
+	last, _, _ := in.s.ledgerKeys(store.DeadLedger)
 	var (
 		length  *redis.IntCmd
 		pending *redis.XPendingCmd

@@ -25,6 +25,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"sync"
 	"time"
 
@@ -92,6 +93,10 @@ func universalOptions(opts Options) (*redis.UniversalOptions, error) {
 		Username:   opts.Username,
 		Password:   opts.Password,
 		DB:         opts.DB,
+		// Platform callbacks arrive by the hundred at once and each waits
+		// for its inbox write: more connections than go-redis's default
+		// (10 per CPU) keep them from queueing for one.
+		PoolSize: max(64, 10*runtime.GOMAXPROCS(0)),
 	}
 	switch {
 	case opts.URL != "":

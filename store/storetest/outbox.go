@@ -224,3 +224,26 @@ func testOutboxConcurrentClaim(t *testing.T, e *env) {
 	wg.Wait()
 	wantStats(t, ob, 0, time.Time{})
 }
+
+// testOutboxShortLease: a claim lease is honoured in real time whatever its
+// length, so a crashed sender's messages come back after the lease the
+// caller chose (the bot's takeover time), not a fixed store minimum.
+func testOutboxShortLease(t *testing.T, e *env) {
+	ob, c := e.s.Outbox(), ctx(t)
+	const lease = 300 * time.Millisecond
+	id, err := ob.Enqueue(c, store.OutboxItem{Payload: []byte("x")})
+	if err != nil {
+		t.Fatalf("Enqueue: %v", err)
+	}
+	claimedAt := time.Now()
+	wantIDs(t, "first Claim", claim(t, ob, claimedAt, 10, lease), id)
+	var again []store.OutboxItem
+	eventually(t, 10*time.Second, "Claim after the lease", func() bool {
+		again = claim(t, ob, time.Now(), 10, lease)
+		return len(again) > 0
+	})
+	if waited := time.Since(claimedAt); waited < lease {
+		t.Fatalf("claimed again after %v, within the %v lease", waited, lease)
+	}
+	wantIDs(t, "Claim after the lease", again, id)
+}

@@ -65,6 +65,7 @@ func Run(t *testing.T, open Opener) {
 		{"Outbox", testOutbox},
 		{"OutboxConcurrentClaim", testOutboxConcurrentClaim},
 		{"OutboxKey", testOutboxKey},
+		{"OutboxShortLease", testOutboxShortLease},
 		{"Inbox", testInbox},
 		{"InboxTakeover", testInboxTakeover},
 		{"InboxWait", testInboxWait},
