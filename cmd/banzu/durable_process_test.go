@@ -160,7 +160,9 @@ func TestKill9DuringQuiz(t *testing.T) {
 	p2 := startProc(t, env)
 	// The crashed process's events are taken over after 10 s without a
 	// sign of life; wait until the inbox is empty, then stop to read the file.
+	restarted := time.Now()
 	waitInboxEmpty(t, p2)
+	t.Logf("inbox drained %v after the restart", time.Since(restarted).Round(100*time.Millisecond))
 	p2.stop()
 	st, err := embedded.Open(filepath.Join(data, "banzu.db"))
 	if err != nil {
@@ -183,8 +185,10 @@ func TestKill9ReplicaDuringQuiz(t *testing.T) {
 	a := startProc(t, env)
 	b := startProc(t, env)
 	openQuiz(t, a)
-	acked := answerBurst(t, agents, []string{a.url, b.url}, a.kill9)
+	var killed time.Time
+	acked := answerBurst(t, agents, []string{a.url, b.url}, func() { a.kill9(); killed = time.Now() })
 	waitInboxEmpty(t, b)
+	t.Logf("the other replica drained the inbox %v after the kill", time.Since(killed).Round(100*time.Millisecond))
 	st, err := redisstore.Open(redisstore.Options{URL: url, Prefix: prefix})
 	if err != nil {
 		t.Fatal(err)
