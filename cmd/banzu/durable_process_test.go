@@ -26,7 +26,7 @@ import (
 func quizTeamConfig(n int, storeYAML string) string {
 	var b strings.Builder
 	b.WriteString(storeYAML)
-	b.WriteString("lesson:\n  question_seconds: 900\n  quiz_minutes: 60\n  questions: 2\n  review_questions: 0\n")
+	b.WriteString("lesson:\n  question_seconds: 600\n  quiz_minutes: 60\n  questions: 2\n  review_questions: 0\n")
 	b.WriteString("teams:\n  - id: t1\n    name: 售前组\n    members:\n      - {id: chen, name: 陈主管, role: supervisor}\n")
 	for i := range n {
 		fmt.Fprintf(&b, "      - {id: a%03d, name: 客服%03d, role: agent}\n", i, i)
@@ -66,17 +66,17 @@ func post(url, chat, user, text string) bool {
 }
 
 // answerBurst sends "/a A" from agents a000..a(n-1) through the given
-// processes (round robin) and calls kill after a random delay. It returns
-// who was acknowledged.
+// processes (round robin), 32 at a time, and calls kill once a random number
+// of them (between 10 % and 90 %) has been acknowledged, while the rest are
+// in flight. It returns who was acknowledged.
 func answerBurst(t *testing.T, n int, urls []string, kill func()) map[string]bool {
 	t.Helper()
 	var mu sync.Mutex
 	acked := map[string]bool{}
+	killAfter := n/10 + rand.IntN(n*8/10)
+	var once sync.Once
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, 32)
-	killAt := time.Duration(50+rand.IntN(400)) * time.Millisecond
-	timer := time.AfterFunc(killAt, kill)
-	defer timer.Stop()
 	for i := range n {
 		wg.Add(1)
 		sem <- struct{}{}
@@ -84,15 +84,21 @@ func answerBurst(t *testing.T, n int, urls []string, kill func()) map[string]boo
 			defer wg.Done()
 			defer func() { <-sem }()
 			id := fmt.Sprintf("a%03d", i)
-			if post(urls[i%len(urls)], "t1", id, "/a A") {
-				mu.Lock()
-				acked[id] = true
-				mu.Unlock()
+			if !post(urls[i%len(urls)], "t1", id, "/a A") {
+				return
+			}
+			mu.Lock()
+			acked[id] = true
+			k := len(acked)
+			mu.Unlock()
+			if k >= killAfter {
+				once.Do(kill)
 			}
 		}()
 	}
 	wg.Wait()
-	t.Logf("killed after %v: %d of %d answers acknowledged", killAt, len(acked), n)
+	once.Do(kill)
+	t.Logf("killed after %d acknowledgements: %d of %d answers acknowledged in all", killAfter, len(acked), n)
 	return acked
 }
 
