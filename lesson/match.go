@@ -121,7 +121,7 @@ func Grade(q *Question, perm []int, r Response) bool {
 				return true
 			}
 		}
-		return false
+		return numberMatches(q, r.Text)
 	case TrueFalse:
 		return len(r.Picks) == 1 && r.Picks[0] == q.Correct()[0]
 	}
