@@ -120,6 +120,19 @@ func TestBankIsSound(t *testing.T) {
 						t.Errorf("%s: its own answer %q is graded wrong", where, a)
 					}
 				}
+				// A number is right with the unit the question asks it in ("7日", "7天").
+				if g := askedUnit(&q); g >= 0 {
+					for _, a := range q.Answer {
+						if _, unit, ok := splitNumber(a); !ok || unit != "" {
+							continue
+						}
+						for _, u := range unitGroups[g] {
+							if r, err := ParseResponse(&q, a+u); err != nil || !Grade(&q, nil, r) {
+								t.Errorf("%s: %q is graded wrong", where, a+u)
+							}
+						}
+					}
+				}
 				if !inLesson {
 					t.Errorf("%s: no accepted answer %v is taught in the knowledge point or an explanation", where, q.Answer)
 				}

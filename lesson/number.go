@@ -173,6 +173,10 @@ func splitNumber(s string) (num, unit string, ok bool) {
 		for i < len(rs) && strings.ContainsRune(chineseDigits, rs[i]) {
 			i++
 		}
+		// A closing 万 is the unit, as in "20万" or "二十万元" for ____ 万元.
+		if i > 1 && rs[i-1] == '万' {
+			i--
+		}
 		n, good := parseChineseNumber(rs[:i])
 		if !good {
 			return "", "", false

@@ -11,6 +11,7 @@ func TestFillAcceptsNumbersWithTheirUnit(t *testing.T) {
 	count := &Question{ID: "c", Type: Fill, Text: "一次给____个可选方案更容易被接受。", Answer: []string{"两个"}}
 	article := &Question{ID: "r", Type: Fill, Text: "质量问题退换规定在《消费者权益保护法》第____条。", Answer: []string{"24", "第二十四"}}
 	name := &Question{ID: "n", Type: Fill, Text: "强制性产品认证简称 ____ 认证。", Answer: []string{"3C"}}
+	fine := &Question{ID: "w", Type: Fill, Text: "可处 ____ 万元以上一百万元以下的罚款。", Answer: []string{"20"}}
 	noUnit := &Question{ID: "u", Type: Fill, Text: "统一社会信用代码的长度：____（填数字）", Answer: []string{"18"}}
 	cases := []struct {
 		q     *Question
@@ -65,6 +66,10 @@ func TestFillAcceptsNumbersWithTheirUnit(t *testing.T) {
 		{noUnit, "18位", false}, // the question names no unit
 		{asked, "48", true},
 		{noUnit, "十八", true},
+		{fine, "20万", true},
+		{fine, "二十万元", true},
+		{fine, "二十", true},
+		{fine, "200000", false},
 	}
 	for _, c := range cases {
 		r, err := ParseResponse(c.q, c.in)
