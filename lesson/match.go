@@ -117,7 +117,8 @@ func Grade(q *Question, perm []int, r Response) bool {
 	case Fill:
 		got := Normalize(r.Text)
 		for _, a := range q.Answer {
-			if got == Normalize(a) {
+			// Normalize drops a decimal point: 18.0 is not 180.
+			if got == Normalize(a) && !hasDecimal(r.Text) && !hasDecimal(a) {
 				return true
 			}
 		}

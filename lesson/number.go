@@ -257,3 +257,14 @@ func parseChineseNumber(rs []rune) (int, bool) {
 	}
 	return total + section, true
 }
+
+// hasDecimal reports whether s holds a number with a decimal point ("0.5").
+func hasDecimal(s string) bool {
+	rs := []rune(width.Fold.String(s))
+	for i := 1; i+1 < len(rs); i++ {
+		if rs[i] == '.' && unicode.IsDigit(rs[i-1]) && unicode.IsDigit(rs[i+1]) {
+			return true
+		}
+	}
+	return false
+}

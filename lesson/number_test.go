@@ -12,6 +12,7 @@ func TestFillAcceptsNumbersWithTheirUnit(t *testing.T) {
 	article := &Question{ID: "r", Type: Fill, Text: "质量问题退换规定在《消费者权益保护法》第____条。", Answer: []string{"24", "第二十四"}}
 	name := &Question{ID: "n", Type: Fill, Text: "强制性产品认证简称 ____ 认证。", Answer: []string{"3C"}}
 	fine := &Question{ID: "w", Type: Fill, Text: "可处 ____ 万元以上一百万元以下的罚款。", Answer: []string{"20"}}
+	half := &Question{ID: "x", Type: Fill, Text: "____ 小时", Answer: []string{"0.5"}}
 	noUnit := &Question{ID: "u", Type: Fill, Text: "统一社会信用代码的长度：____（填数字）", Answer: []string{"18"}}
 	cases := []struct {
 		q     *Question
@@ -70,6 +71,12 @@ func TestFillAcceptsNumbersWithTheirUnit(t *testing.T) {
 		{fine, "二十万元", true},
 		{fine, "二十", true},
 		{fine, "200000", false},
+		{yuan, "18.0", false},
+		{yuan, "1.80", false},
+		{half, "0.5", true},
+		{half, "０.５小时", true},
+		{half, "05", false},
+		{half, "5", false},
 	}
 	for _, c := range cases {
 		r, err := ParseResponse(c.q, c.in)
