@@ -64,6 +64,9 @@ type Importer struct {
 	// RunSize is the number of records held in memory before spilling to the
 	// spool file; 0 means DefaultRunSize.
 	RunSize int
+	// By says who runs the imports ("命令行 banzu import（user）", "HTTP 接口
+	// 10.0.0.5"); it is kept in the "import in progress" marker.
+	By string
 	// Progress, when set, is called from the importing goroutine every few
 	// thousand rows while the file is read and every batch while records are
 	// written (for a progress bar). It must be quick.
