@@ -93,6 +93,9 @@ type teamData struct {
 	rank    map[string]int     // 1 = best, within the team
 	checks  map[string]map[string]kpi.Check
 	meets   map[string]bool
+	// incomplete warns about months of the period an import left partial
+	// or is writing (kpi.IncompleteNotice); "" when complete.
+	incomplete string
 }
 
 func (d *teamData) name(id string) string {
@@ -160,6 +163,11 @@ func (b *Builder) Write(ctx context.Context, req *Request, w io.Writer) (*Built,
 	}
 	for _, d := range data {
 		b.evaluate(d)
+		states, err := b.KPI.Incomplete(ctx, d.team.ID, req.FromDate(), req.ToDate())
+		if err != nil {
+			return sum, err
+		}
+		d.incomplete = kpi.IncompleteNotice(states)
 	}
 	x, err := b.extras(ctx, req, data)
 	if err != nil {
