@@ -3,6 +3,9 @@ package app_test
 import (
 	"context"
 	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -10,6 +13,7 @@ import (
 	"github.com/banzu-bot/banzu/app"
 	"github.com/banzu-bot/banzu/kpi"
 	"github.com/banzu-bot/banzu/reports"
+	"github.com/banzu-bot/banzu/tmpdir"
 )
 
 // An import of November cut off half-way: /kpi, the daily summary and the
@@ -49,5 +53,36 @@ func TestPartialImportIsShownEverywhere(t *testing.T) {
 	f = r.download(msg.File.URL)
 	if v, _ := f.GetCellValue(reports.SheetOverview, "A4"); v != "" {
 		t.Errorf("October workbook 概览!A4 = %q", v)
+	}
+}
+
+// Starting banzu clears the temporary files of processes that died, and
+// keeps those of running ones.
+func TestStartClearsDeadProcessesTempFiles(t *testing.T) {
+	cfg := demoConfig(t)
+	cmd := exec.Command("true")
+	if err := cmd.Run(); err != nil {
+		t.Skip(err)
+	}
+	dead := filepath.Join(tmpdir.Root(cfg.DataDir), tmpdir.Name(cmd.Process.Pid), "banzu-kpi-spool-1")
+	live := filepath.Join(tmpdir.Root(cfg.DataDir), tmpdir.Name(os.Getppid()), "banzu-kpi-upload-1")
+	for _, p := range []string{dead, live} {
+		if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, make([]byte, 1<<20), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a, err := app.New(context.Background(), cfg, app.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	if _, err := os.Stat(dead); !os.IsNotExist(err) {
+		t.Errorf("a dead process's spool file survived the start: %v", err)
+	}
+	if _, err := os.Stat(live); err != nil {
+		t.Errorf("a running process's upload was removed: %v", err)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/banzu-bot/banzu/store"
+	"github.com/banzu-bot/banzu/tmpdir"
 )
 
 // An import writes its records in several batches (one transaction each on
@@ -63,7 +64,7 @@ func (m *ImportMarker) Partial(now time.Time) bool {
 		return true
 	case now.Sub(m.Heartbeat) > ImportLease:
 		return true
-	case m.Host == hostname() && m.PID != os.Getpid() && !pidAlive(m.PID):
+	case m.Host == hostname() && m.PID != os.Getpid() && !tmpdir.Alive(m.PID):
 		return true
 	}
 	return false

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"sort"
 	"sync"
 	"time"
@@ -53,7 +54,7 @@ type Builder struct {
 	Awards      AwardStats
 	Now         func() time.Time
 	Log         *slog.Logger
-	TmpDir      string // where excelize spills large sheets; "" is the system's
+	TmpDir      string // where excelize spills large sheets (created if needed); "" is the system's
 }
 
 // fastZip compresses at flate.BestSpeed: about three times faster than the
@@ -138,6 +139,12 @@ func (b *Builder) Write(ctx context.Context, req *Request, w io.Writer) (*Built,
 	}
 	if len(req.Teams) == 0 {
 		return nil, errors.New("reports: no team")
+	}
+	if b.TmpDir != "" {
+		// excelize spills sheets over 16 MB there.
+		if err := os.MkdirAll(b.TmpDir, 0o700); err != nil {
+			return nil, fmt.Errorf("reports: temporary folder: %w", err)
+		}
 	}
 	f := excelize.NewFile(excelize.Options{TmpDir: b.TmpDir})
 	defer f.Close()

@@ -1,14 +1,14 @@
 //go:build unix
 
-package kpi
+package tmpdir
 
 import (
 	"errors"
 	"syscall"
 )
 
-// pidAlive reports whether a process with this id exists on this host.
-func pidAlive(pid int) bool {
+// Alive reports whether a process with this id runs on this host.
+func Alive(pid int) bool {
 	if pid <= 0 {
 		return false
 	}
