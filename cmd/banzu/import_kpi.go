@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -48,6 +49,7 @@ func importKPICmd(ctx context.Context, args []string, stdout, stderr io.Writer, 
 		return err
 	}
 	im := &kpi.Importer{Resolver: kpi.NewRosterResolver(t.Members), Mappings: cfg.KPI.Mappings, By: cliUser()}
+	var log *slog.Logger
 	if *dryRun {
 		// A dry run needs no store, so it also works while banzu serve holds
 		// the data file.
@@ -63,11 +65,21 @@ func importKPICmd(ctx context.Context, args []string, stdout, stderr io.Writer, 
 		defer a.Close()
 		im.Sink = kpi.NewRepo(a.Store)
 		im.TempDir = a.TempDir()
+		log = a.Log
 	}
 	var bar *kpiProgressBar
-	if isTerminalWriter(stderr) {
+	switch {
+	case isTerminalWriter(stderr):
 		bar = &kpiProgressBar{w: stderr}
 		im.Progress = bar.update
+	case log != nil:
+		// No terminal (a cron job, a container): the batches written go to
+		// the debug log instead of a bar.
+		im.Progress = func(p kpi.Progress) {
+			if p.Writing && !p.Done {
+				log.Debug("kpi import progress", "file", p.File, "records", p.Records, "total", p.Total)
+			}
+		}
 	}
 
 	failed, partial := 0, 0
