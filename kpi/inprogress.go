@@ -2,6 +2,8 @@ package kpi
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -48,6 +50,7 @@ type ImportMarker struct {
 	Heartbeat time.Time `json:"heartbeat"`
 	Host      string    `json:"host"`
 	PID       int       `json:"pid"`
+	Proc      string    `json:"proc,omitempty"` // random per process: tells a restarted container's pid 1 from its predecessor
 	// Failed is set when the import stopped with an error (store failure,
 	// cancelled request) after its first write.
 	Failed string `json:"failed,omitempty"`
@@ -64,7 +67,11 @@ func (m *ImportMarker) Partial(now time.Time) bool {
 		return true
 	case now.Sub(m.Heartbeat) > ImportLease:
 		return true
-	case m.Host == hostname() && m.PID != os.Getpid() && !tmpdir.Alive(m.PID):
+	case m.Host != hostname():
+		return false
+	case m.PID == os.Getpid():
+		return m.Proc != procID()
+	case !tmpdir.Alive(m.PID):
 		return true
 	}
 	return false
@@ -79,6 +86,13 @@ var hostOnce = sync.OnceValue(func() string {
 })
 
 func hostname() string { return hostOnce() }
+
+// procID tells this process from an earlier one with the same pid.
+var procID = sync.OnceValue(func() string {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+})
 
 // importTracker is implemented by sinks that record imports in progress
 // (Repo does).
@@ -106,7 +120,7 @@ func markerKey(team, month string, id int64, host string, pid int) string {
 func (rp *Repo) beginImport(ctx context.Context, m ImportMarker, months map[string][2]string) (*importGuard, error) {
 	g := &importGuard{st: rp.st, stop: make(chan struct{}), done: make(chan struct{})}
 	now := time.Now()
-	m.Started, m.Heartbeat, m.Host, m.PID = now, now, hostname(), os.Getpid()
+	m.Started, m.Heartbeat, m.Host, m.PID, m.Proc = now, now, hostname(), os.Getpid(), procID()
 	id := now.UnixNano()
 	keys := make([]string, 0, len(months))
 	for month := range months {

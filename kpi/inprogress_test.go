@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -200,6 +201,11 @@ func TestMarkerOwners(t *testing.T) {
 		m := base
 		m.Month, m.Host, m.PID = "2026-07", hostname(), deadPID(t)
 		putMarker(t, st, m)
+		// This pid and host, but an earlier process (a restarted
+		// container's pid 1): partial.
+		m = base
+		m.Month, m.Host, m.PID, m.Proc = "2026-06", hostname(), os.Getpid(), "earlier"
+		putMarker(t, st, m)
 		// On another host, fresh: still importing.
 		m = base
 		m.Month, m.Host, m.PID = "2026-08", "elsewhere", 1
@@ -214,6 +220,7 @@ func TestMarkerOwners(t *testing.T) {
 			t.Fatal(err)
 		}
 		want := []MonthState{
+			{Month: "2026-06", Partial: true, File: "f.csv"},
 			{Month: "2026-07", Partial: true, File: "f.csv"},
 			{Month: "2026-08", Importing: true, File: "f.csv"},
 			{Month: "2026-09", Partial: true, File: "f.csv"},
@@ -227,7 +234,7 @@ func TestMarkerOwners(t *testing.T) {
 			}
 		}
 		note := IncompleteNotice(got)
-		if !strings.Contains(note, "7月、9月数据导入未完成，请重新导入") || !strings.Contains(note, "8月数据正在导入") {
+		if !strings.Contains(note, "6月、7月、9月数据导入未完成，请重新导入") || !strings.Contains(note, "8月数据正在导入") {
 			t.Fatalf("notice %q", note)
 		}
 	})
