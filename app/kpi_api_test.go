@@ -47,7 +47,7 @@ func kpiAPIApp(t *testing.T, token string) *app.App {
 // folder under data_dir, not the system's, and were removed.
 func kpiNoTempFiles(t *testing.T, a *app.App) {
 	t.Helper()
-	left, _ := filepath.Glob(filepath.Join(os.TempDir(), "banzu-*"))
+	left, _ := filepath.Glob(filepath.Join(os.TempDir(), "banzu-kpi-*"))
 	if len(left) > 0 {
 		t.Errorf("temporary files in the system's temp folder: %v", left)
 	}

@@ -1,18 +1,27 @@
 package app_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/banzu-bot/banzu/app"
+	"github.com/banzu-bot/banzu/config"
+	"github.com/banzu-bot/banzu/demo"
 	"github.com/banzu-bot/banzu/kpi"
 	"github.com/banzu-bot/banzu/reports"
+	"github.com/banzu-bot/banzu/store"
 	"github.com/banzu-bot/banzu/tmpdir"
 )
 
@@ -85,4 +94,67 @@ func TestStartClearsDeadProcessesTempFiles(t *testing.T) {
 	if _, err := os.Stat(live); err != nil {
 		t.Errorf("a running process's upload was removed: %v", err)
 	}
+}
+
+// failingKPIStore fails writes of KPI records while fail is set.
+type failingKPIStore struct {
+	store.Store
+	fail atomic.Bool
+}
+
+func (s *failingKPIStore) PutBatch(ctx context.Context, coll string, items []store.KV) error {
+	if coll == kpi.Collection && s.fail.Load() {
+		return errors.New("disk full")
+	}
+	return s.Store.PutBatch(ctx, coll, items)
+}
+
+// An API import whose write fails answers 500 (retry), not 200 or 400, and
+// leaves the month marked partial until the retry succeeds.
+func TestAPIImportStoreFailureIsPartialUntilRetried(t *testing.T) {
+	t.Setenv("TMPDIR", t.TempDir()) // checked by kpiNoTempFiles
+	cfg := config.Default()
+	cfg.DataDir = t.TempDir()
+	cfg.API.Token = "s3cret"
+	demo.Apply(cfg)
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	inner, err := app.OpenStore(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer inner.Close()
+	st := &failingKPIStore{Store: inner}
+	a, err := app.New(context.Background(), cfg, app.Options{Store: st, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	var csv bytes.Buffer
+	if err := kpi.WriteSampleFeigeMonths(&csv, 240, []string{"小王", "小李", "阿强", "晓雯", "大刘", "小美", "莉莉", "阿杰"},
+		time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC), 1); err != nil {
+		t.Fatal(err)
+	}
+	file := kpiPart{name: "file", file: "飞鸽9月.csv", body: csv.Bytes()}
+	repo := kpi.NewRepo(inner)
+
+	st.fail.Store(true)
+	code, resp := kpiUpload(t, a, "Bearer s3cret", file, kpiField("team", "presale"))
+	if code != http.StatusInternalServerError || resp.OK || !strings.Contains(resp.Error, "disk full") {
+		t.Fatalf("failed write: %d %+v, want 500", code, resp)
+	}
+	states, err := repo.Incomplete(context.Background(), "presale", "2026-09-01", "2026-09-30")
+	if err != nil || len(states) != 1 || !states[0].Partial || states[0].File != "飞鸽9月.csv" {
+		t.Fatalf("after the failure: %+v %v, want September partial", states, err)
+	}
+
+	st.fail.Store(false)
+	if code, resp = kpiUpload(t, a, "Bearer s3cret", file, kpiField("team", "presale")); code != http.StatusOK || !resp.OK {
+		t.Fatalf("retry: %d %+v", code, resp)
+	}
+	if states, err = repo.Incomplete(context.Background(), "presale", "2026-09-01", "2026-09-30"); err != nil || len(states) != 0 {
+		t.Fatalf("after the retry: %+v %v, want complete", states, err)
+	}
+	kpiNoTempFiles(t, a)
 }
