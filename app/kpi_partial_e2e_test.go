@@ -63,6 +63,10 @@ func TestPartialImportIsShownEverywhere(t *testing.T) {
 	if v, _ := f.GetCellValue(reports.SheetOverview, "A4"); v != "" {
 		t.Errorf("October workbook 概览!A4 = %q", v)
 	}
+	// /report ran in the handler and left nothing in banzu's temp folder.
+	if entries, _ := os.ReadDir(r.app.TempDir()); len(entries) != 0 {
+		t.Errorf("/report left %d temporary files", len(entries))
+	}
 }
 
 // Starting banzu clears the temporary files of processes that died, and
