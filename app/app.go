@@ -270,6 +270,9 @@ func (a *App) Close() error {
 		}
 	}
 	a.closers = nil
+	if a.tmpDir != "" {
+		_ = os.Remove(a.tmpDir) // only when empty: another App of this process may use it
+	}
 	if a.ownsStore && a.Store != nil {
 		return a.Store.Close()
 	}

@@ -57,6 +57,7 @@ func importKPICmd(ctx context.Context, args []string, stdout, stderr io.Writer, 
 		if im.TempDir, err = tmpdir.For(cfg.DataDir); err != nil {
 			fmt.Fprintf(stderr, "清理临时目录 %s 失败：%v\n", tmpdir.Root(cfg.DataDir), err)
 		}
+		defer os.Remove(im.TempDir) // when empty
 	} else {
 		a, err := c.openApp(ctx, cfg, stderr, "请先停止它，或通过 HTTP 接口 POST /api/v1/kpi/import 导入", false, app.Options{})
 		if err != nil {
