@@ -23,6 +23,7 @@ import (
 	"github.com/banzu-bot/banzu/store"
 	"github.com/banzu-bot/banzu/store/embedded"
 	"github.com/banzu-bot/banzu/store/redisstore"
+	"github.com/banzu-bot/banzu/tmpdir"
 )
 
 // Options are what the caller decides beyond the config file.
@@ -49,6 +50,7 @@ type App struct {
 	Mux       *http.ServeMux
 
 	now        func() time.Time
+	tmpDir     string // this process's temporary folder (see TempDir)
 	ownsStore  bool
 	seeders    []demo.Seeder
 	listeners  []bot.Listener
@@ -71,6 +73,13 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (*App, error) {
 	}
 	if a.now == nil {
 		a.now = time.Now
+	}
+	if cfg.DataDir != "" {
+		dir, err := tmpdir.For(cfg.DataDir)
+		if err != nil {
+			a.Log.Warn("clearing old temporary files", "dir", tmpdir.Root(cfg.DataDir), "error", err)
+		}
+		a.tmpDir = dir
 	}
 	if a.Store == nil {
 		st, err := OpenStore(cfg)
@@ -119,6 +128,12 @@ func (a *App) build(ctx context.Context, opts Options) error {
 	}
 	return a.installPlatforms()
 }
+
+// TempDir is where this process writes temporary files (uploads, import
+// spools, large workbook sheets): <data_dir>/tmp/<pid>@<host>, cleared of
+// dead processes' leftovers at start (see package tmpdir). It is created
+// when a file is written; "" means the system's temp folder.
+func (a *App) TempDir() string { return a.tmpDir }
 
 // OpenStore opens the store the config names.
 func OpenStore(cfg *config.Config) (store.Store, error) {
@@ -249,6 +264,9 @@ func (a *App) Close() error {
 		}
 	}
 	a.closers = nil
+	if a.tmpDir != "" {
+		_ = os.Remove(a.tmpDir) // only when empty: another App of this process may use it
+	}
 	if a.ownsStore && a.Store != nil {
 		return a.Store.Close()
 	}

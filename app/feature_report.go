@@ -37,5 +37,6 @@ func (a *App) ReportBuilder() *reports.Builder {
 		Weights:     a.EvalWeights(),
 		Now:         a.Now,
 		Log:         a.Log,
+		TmpDir:      a.tmpDir,
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"strings"
 
 	"github.com/banzu-bot/banzu/kpi"
+	"github.com/banzu-bot/banzu/tmpdir"
 )
 
 // kpiUploadSlack is what a multipart body may carry beyond the file size
@@ -237,7 +238,8 @@ func (a *App) kpiImport(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	im := &kpi.Importer{Resolver: kpi.NewRosterResolver(team.Members), Mappings: a.Cfg.KPI.Mappings, Now: a.now}
+	im := &kpi.Importer{Resolver: kpi.NewRosterResolver(team.Members), Mappings: a.Cfg.KPI.Mappings, Now: a.now,
+		TempDir: a.tmpDir, By: "HTTP 接口（" + r.RemoteAddr + "）"}
 	if dryRun {
 		im.Sink = kpiDiscardSink{}
 	} else {
@@ -245,6 +247,8 @@ func (a *App) kpiImport(w http.ResponseWriter, r *http.Request) {
 	}
 	resp := KPIImportResponse{OK: true, DryRun: dryRun, Team: team.ID}
 	var failed []string
+	partial := 0
+	serverSide := false // a store failure rather than a bad file: the caller should retry
 	for _, f := range files {
 		opt := kpi.Options{Team: team.ID, Preset: fields["preset"], Date: fields["date"], Name: f.name}
 		sum, err := im.ImportFile(r.Context(), f.path, opt)
@@ -253,9 +257,16 @@ func (a *App) kpiImport(w http.ResponseWriter, r *http.Request) {
 		}
 		res := kpiFileResult(f.name, sum, err, dryRun)
 		if err != nil {
-			failed = append(failed, fmt.Sprintf("%s：%s", res.File, err.Error()))
+			msg := err.Error()
+			if sum != nil && sum.Records > 0 {
+				partial++
+				msg += fmt.Sprintf("（已写入 %d 条后中断，该月会提示“数据导入未完成”，请重新导入）", sum.Records)
+				res.Error = msg
+			}
+			failed = append(failed, fmt.Sprintf("%s：%s", res.File, msg))
 			var ie *kpi.ImportError
-			if !errors.As(err, &ie) {
+			if !errors.As(err, &ie) && (sum == nil || sum.ErrorCount == 0) {
+				serverSide = true
 				a.Log.Warn("kpi import failed", "team", team.ID, "file", f.name, "error", err)
 			}
 		} else {
@@ -268,9 +279,15 @@ func (a *App) kpiImport(w http.ResponseWriter, r *http.Request) {
 	if len(failed) > 0 {
 		resp.OK = false
 		status = http.StatusBadRequest
-		if len(files) == 1 {
+		if serverSide {
+			status = http.StatusInternalServerError
+		}
+		switch {
+		case len(files) == 1:
 			resp.Error = failed[0]
-		} else {
+		case partial > 0:
+			resp.Error = fmt.Sprintf("%d 个文件中有 %d 个导入失败（其中 %d 个只写入了一部分）：%s", len(files), len(failed), partial, strings.Join(failed, "；"))
+		default:
 			resp.Error = fmt.Sprintf("%d 个文件中有 %d 个导入失败（失败的文件没有写入任何数据）：%s", len(files), len(failed), strings.Join(failed, "；"))
 		}
 	}
@@ -284,7 +301,13 @@ func (a *App) kpiSaveUpload(part *multipart.Part, max int64) (kpiUpload, error) 
 	if name == "." || name == "/" || name == "" {
 		name = "upload"
 	}
-	f, err := os.CreateTemp("", "banzu-kpi-upload-*")
+	dir := a.tmpDir
+	if dir != "" {
+		if _, err := tmpdir.Ensure(dir); err != nil {
+			return kpiUpload{}, &os.PathError{Op: "mkdir", Path: dir, Err: err}
+		}
+	}
+	f, err := os.CreateTemp(dir, tmpdir.Pattern("kpi-upload"))
 	if err != nil {
 		return kpiUpload{}, err
 	}

@@ -43,11 +43,23 @@ func kpiAPIApp(t *testing.T, token string) *app.App {
 	return a
 }
 
-func kpiNoTempFiles(t *testing.T) {
+// kpiNoTempFiles checks that the uploads went to banzu's own temporary
+// folder under data_dir, not the system's, and were removed.
+func kpiNoTempFiles(t *testing.T, a *app.App) {
 	t.Helper()
 	left, _ := filepath.Glob(filepath.Join(os.TempDir(), "banzu-kpi-*"))
 	if len(left) > 0 {
-		t.Errorf("temporary files left behind: %v", left)
+		t.Errorf("temporary files in the system's temp folder: %v", left)
+	}
+	if !strings.HasPrefix(a.TempDir(), filepath.Join(a.Cfg.DataDir, "tmp")+string(filepath.Separator)) {
+		t.Errorf("TempDir %q is not under data_dir/tmp", a.TempDir())
+	}
+	entries, err := os.ReadDir(a.TempDir())
+	if err != nil {
+		t.Errorf("the uploads did not go through %s: %v", a.TempDir(), err)
+	}
+	for _, e := range entries {
+		t.Errorf("temporary file left behind: %s", e.Name())
 	}
 }
 
@@ -176,7 +188,7 @@ func TestKPIImportAPIImportsFiles(t *testing.T) {
 	if len(rep.Agents) != 8 {
 		t.Errorf("agents %v", rep.AgentIDs())
 	}
-	kpiNoTempFiles(t)
+	kpiNoTempFiles(t, a)
 }
 
 func TestKPIImportAPIDryRunAndUnknownAgents(t *testing.T) {
@@ -251,7 +263,7 @@ func TestKPIImportAPIBadFilesAndParams(t *testing.T) {
 			t.Errorf("record %s changed", k)
 		}
 	}
-	kpiNoTempFiles(t)
+	kpiNoTempFiles(t, a)
 }
 
 // kpiRepeatReader yields n bytes of a CSV-looking line, without holding them.
@@ -310,5 +322,5 @@ func TestKPIImportAPIBodyLimit(t *testing.T) {
 	if got := kpiStoredDocs(t, a); len(got) != 0 {
 		t.Errorf("stored %d records", len(got))
 	}
-	kpiNoTempFiles(t)
+	kpiNoTempFiles(t, a)
 }

@@ -137,8 +137,17 @@ func (k *KPI) member(ctx context.Context, req *bot.Request, team *bot.Team, m *b
 		}
 		return req.ReplyText(ctx, who+"，没有个人 KPI。\n查看团队：/kpi team [上月]\n查看某位客服：/kpi @名字 [上月]")
 	}
+	// Yesterday may be in last month while 本月至今 is this one: cover both.
+	from, to := periods[0].FromDate(), periods[0].ToDate()
+	for _, r := range periods[1:] {
+		from, to = min(from, r.FromDate()), max(to, r.ToDate())
+	}
+	note, err := k.incompleteNote(ctx, team.ID, from, to)
+	if err != nil {
+		return err
+	}
 	level := p.Level(m.ID)
-	return req.ReplyText(ctx, reports.AgentKPI(m.Name, levelLabel(level), kpi.RulesFor(k.Targets, level), shown...))
+	return req.ReplyText(ctx, note+reports.AgentKPI(m.Name, levelLabel(level), kpi.RulesFor(k.Targets, level), shown...))
 }
 
 func noTotals(ps []reports.Period) bool {
@@ -170,7 +179,11 @@ func (k *KPI) team(ctx context.Context, req *bot.Request, team *bot.Team, named 
 	if !named {
 		note = teamNote(req, team, " KPI", "/kpi team %s")
 	}
-	return req.ReplyText(ctx, note+reports.TeamKPI(team.Name, r.Label, rep, kpi.RulesFor(k.Targets, kpi.LevelTeam), k.Weights, people{req.Bot().Directory}))
+	incomplete, err := k.incompleteNote(ctx, team.ID, r.FromDate(), r.ToDate())
+	if err != nil {
+		return err
+	}
+	return req.ReplyText(ctx, note+incomplete+reports.TeamKPI(team.Name, r.Label, rep, kpi.RulesFor(k.Targets, kpi.LevelTeam), k.Weights, people{req.Bot().Directory}))
 }
 
 // teamNote starts a team-scoped answer in the private chat of a member of
@@ -189,4 +202,18 @@ func teamNote(req *bot.Request, t *bot.Team, what, example string) string {
 		}
 	}
 	return fmt.Sprintf("以下是 %s 的%s；查看其他团队请加上团队名（如 "+example+"），或在该团队群里发送。\n\n", t.Name, what, other)
+}
+
+// incompleteNote warns about the months of [from, to] whose import was cut
+// off ("9月数据导入未完成，请重新导入") or is still writing, followed by a
+// blank line; "" when every month is complete.
+func (k *KPI) incompleteNote(ctx context.Context, teamID, from, to string) (string, error) {
+	states, err := k.Repo.Incomplete(ctx, teamID, from, to)
+	if err != nil {
+		return "", err
+	}
+	if n := kpi.IncompleteNotice(states); n != "" {
+		return n + "\n\n", nil
+	}
+	return "", nil
 }

@@ -45,14 +45,22 @@ func (k *KPI) PostSummary(ctx context.Context, b *bot.Bot, teamID string, now ti
 	if err != nil {
 		return err
 	}
+	mtdRange := period.MonthToDate(now)
+	from := mtdRange.FromDate()
+	if date < from {
+		from = date // on the 1st, yesterday is last month
+	}
+	note, err := k.incompleteNote(ctx, teamID, from, date)
+	if err != nil {
+		return err
+	}
 	if day.Total.Records == 0 {
-		return notifySupervisors(ctx, b, t, bot.Message{Markdown: reports.NoDataReminder(t.Name, y)})
+		return notifySupervisors(ctx, b, t, bot.Message{Markdown: note + reports.NoDataReminder(t.Name, y)})
 	}
 	prev, err := k.Repo.Day(ctx, teamID, y.AddDate(0, 0, -1).Format(period.Layout))
 	if err != nil {
 		return err
 	}
-	mtdRange := period.MonthToDate(now)
 	mtd, err := k.Repo.Range(ctx, teamID, mtdRange.FromDate(), mtdRange.ToDate())
 	if err != nil {
 		return err
@@ -61,7 +69,7 @@ func (k *KPI) PostSummary(ctx context.Context, b *bot.Bot, teamID string, now ti
 		TeamName: t.Name, Date: y, Day: day, Prev: prev, MTD: mtd, MTDLabel: mtdRange.Label,
 		Targets: k.Targets, Weights: k.Weights, People: people{b.Directory},
 	})
-	return b.PostTeam(ctx, teamID, bot.Message{Markdown: text, Title: t.Name + " 昨日战报"})
+	return b.PostTeam(ctx, teamID, bot.Message{Markdown: note + text, Title: t.Name + " 昨日战报"})
 }
 
 // AlertJob checks yesterday's bad-review rate against the trailing week and

@@ -46,9 +46,12 @@
 // sorted and spilled to a temporary spool file; after the last row the runs are
 // merged in key order (adding up duplicate agent-days) and written to the sink
 // in batches. Memory is bounded by the run size, not by the file. A failed
-// import leaves the store untouched; a store failure half-way through the final
-// write leaves some agent-days replaced and others not, and re-running the same
-// import repairs that.
+// import leaves the store untouched; a store failure or a killed process
+// half-way through the final write leaves some agent-days replaced and others
+// not. That is never silent: before its first write an import stores a marker
+// per month it touches (ImportsCollection) and removes it after its last, so
+// Repo.Incomplete reports the month as partial ("9月数据导入未完成，请重新导入")
+// until an import covering the same dates succeeds (see inprogress.go).
 //
 // Bad files fail early with an *ImportError in Chinese: empty files, other
 // formats recognised by their first bytes (PDF, images, archives, old .xls,

@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/banzu-bot/banzu/tmpdir"
 )
 
 // Sink receives an import's records in batches, after the whole file parsed
@@ -54,7 +56,8 @@ type Importer struct {
 	// MaxBytes limits the file size; 0 means DefaultMaxBytes, negative means
 	// no limit.
 	MaxBytes int64
-	// TempDir holds spool files of large imports; "" means os.TempDir().
+	// TempDir holds uploads, spool files of large imports and the sheets
+	// of large workbooks; it is created when needed. "" means os.TempDir().
 	TempDir string
 	// Now stamps imports (the newest import wins merges); nil means time.Now.
 	Now func() time.Time
@@ -64,6 +67,9 @@ type Importer struct {
 	// RunSize is the number of records held in memory before spilling to the
 	// spool file; 0 means DefaultRunSize.
 	RunSize int
+	// By says who runs the imports ("命令行 banzu import（user）", "HTTP 接口
+	// 10.0.0.5"); it is kept in the "import in progress" marker.
+	By string
 	// Progress, when set, is called from the importing goroutine every few
 	// thousand rows while the file is read and every batch while records are
 	// written (for a progress bar). It must be quick.
@@ -161,7 +167,7 @@ func (s *Summary) SkippedRows() int {
 // ImportReader imports from r (an upload, say): the content is copied to a
 // temporary file first, within the size limit.
 func (im *Importer) ImportReader(ctx context.Context, r io.Reader, name string, opt Options) (*Summary, error) {
-	f, err := os.CreateTemp(im.TempDir, "banzu-kpi-upload-*")
+	f, err := createTemp(im.TempDir, "kpi-upload")
 	if err != nil {
 		return nil, err
 	}
@@ -250,7 +256,7 @@ func (im *Importer) ImportFile(ctx context.Context, path string, opt Options) (*
 	var hdr *headerInfo
 	prog := &progress{fn: im.Progress, p: Progress{File: sum.File, Size: st.Size()}}
 	if ff.xlsx {
-		src, hdr, err = openXLSX(f, cfg, sum)
+		src, hdr, err = openXLSX(f, cfg, sum, im.TempDir)
 	} else {
 		if _, err = f.Seek(0, io.SeekStart); err != nil {
 			return nil, err
@@ -309,14 +315,20 @@ func (im *Importer) prepare(opt Options) (*importConfig, error) {
 // openXLSX opens the workbook and picks the first sheet with a header row.
 // excelize keeps the compressed file in memory (bounded by MaxBytes) and
 // streams the sheet's rows.
-func openXLSX(f *os.File, cfg *importConfig, sum *Summary) (rowSource, *headerInfo, error) {
+func openXLSX(f *os.File, cfg *importConfig, sum *Summary, tmp string) (rowSource, *headerInfo, error) {
 	if err := checkZip(f); err != nil {
 		return nil, nil, err
 	}
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		return nil, nil, err
 	}
-	wb, err := excelize.OpenReader(f)
+	if tmp != "" {
+		// excelize unpacks sheets over 16 MB into temporary files.
+		if _, err := tmpdir.Ensure(tmp); err != nil {
+			return nil, nil, err
+		}
+	}
+	wb, err := excelize.OpenReader(f, excelize.Options{TmpDir: tmp})
 	if err != nil {
 		return nil, nil, importErr(ErrUnknownFormat, "XLSX 文件已损坏或无法读取（%v），请在 Excel 中重新保存后再导入。", err)
 	}
@@ -455,4 +467,15 @@ func (c *countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.n += int64(n)
 	return n, err
+}
+
+// createTemp creates a temporary file of kind in dir ("" for the system's
+// temp folder), creating dir first.
+func createTemp(dir, kind string) (*os.File, error) {
+	if dir != "" {
+		if _, err := tmpdir.Ensure(dir); err != nil {
+			return nil, err
+		}
+	}
+	return os.CreateTemp(dir, tmpdir.Pattern(kind))
 }

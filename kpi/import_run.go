@@ -88,7 +88,16 @@ func (im *Importer) run(ctx context.Context, src rowSource, hdr *headerInfo, cfg
 		return sum, valueErrors(sum.Errors, sum.ErrorCount)
 	}
 
-	// The whole file parsed: write.
+	// The whole file parsed: write, with the months marked as being
+	// imported until the last batch is in (see inprogress.go).
+	var guard *importGuard
+	if tr, ok := im.Sink.(importTracker); ok && sum.Imported > 0 {
+		g, err := tr.beginImport(ctx, ImportMarker{Team: opt.Team, File: sum.File, Source: sum.Source, By: im.By}, st.months())
+		if err != nil {
+			return sum, err
+		}
+		guard = g
+	}
 	batchSize := im.BatchSize
 	if batchSize <= 0 {
 		batchSize = DefaultBatchSize
@@ -117,10 +126,39 @@ func (im *Importer) run(ctx context.Context, src rowSource, hdr *headerInfo, cfg
 	if err == nil {
 		err = flush()
 	}
+	if guard != nil {
+		if gerr := guard.finish(err, sum); err == nil && gerr != nil {
+			// Every record is in, but the marker could not be removed:
+			// the month would read as partial, so say the import failed.
+			err = fmt.Errorf("数据已写入，但清除“导入中”标记失败：%w；请重新导入该文件", gerr)
+		}
+	}
 	if err != nil {
 		return sum, err
 	}
 	return sum, nil
+}
+
+// months returns the months of the imported dates, each with its first and
+// last date.
+func (st *rowState) months() map[string][2]string {
+	out := map[string][2]string{}
+	for _, ds := range st.dates {
+		m := ds[:7]
+		r, ok := out[m]
+		if !ok {
+			out[m] = [2]string{ds, ds}
+			continue
+		}
+		if ds < r[0] {
+			r[0] = ds
+		}
+		if ds > r[1] {
+			r[1] = ds
+		}
+		out[m] = r
+	}
+	return out
 }
 
 // rowState is the per-import state of the row loop.

@@ -93,7 +93,7 @@ func (s *spool) spill() error {
 		return nil
 	}
 	if s.f == nil {
-		f, err := os.CreateTemp(s.dir, "banzu-kpi-spool-*")
+		f, err := createTemp(s.dir, "kpi-spool")
 		if err != nil {
 			return err
 		}

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"sort"
 	"sync"
 	"time"
@@ -53,7 +54,7 @@ type Builder struct {
 	Awards      AwardStats
 	Now         func() time.Time
 	Log         *slog.Logger
-	TmpDir      string // where excelize spills large sheets; "" is the system's
+	TmpDir      string // where excelize spills large sheets (created if needed); "" is the system's
 }
 
 // fastZip compresses at flate.BestSpeed: about three times faster than the
@@ -93,6 +94,9 @@ type teamData struct {
 	rank    map[string]int     // 1 = best, within the team
 	checks  map[string]map[string]kpi.Check
 	meets   map[string]bool
+	// incomplete warns about months of the period an import left partial
+	// or is writing (kpi.IncompleteNotice); "" when complete.
+	incomplete string
 }
 
 func (d *teamData) name(id string) string {
@@ -136,6 +140,12 @@ func (b *Builder) Write(ctx context.Context, req *Request, w io.Writer) (*Built,
 	if len(req.Teams) == 0 {
 		return nil, errors.New("reports: no team")
 	}
+	if b.TmpDir != "" {
+		// excelize spills sheets over 16 MB there.
+		if err := os.MkdirAll(b.TmpDir, 0o700); err != nil {
+			return nil, fmt.Errorf("reports: temporary folder: %w", err)
+		}
+	}
 	f := excelize.NewFile(excelize.Options{TmpDir: b.TmpDir})
 	defer f.Close()
 	f.SetZipWriter(fastZip)
@@ -160,6 +170,11 @@ func (b *Builder) Write(ctx context.Context, req *Request, w io.Writer) (*Built,
 	}
 	for _, d := range data {
 		b.evaluate(d)
+		states, err := b.KPI.Incomplete(ctx, d.team.ID, req.FromDate(), req.ToDate())
+		if err != nil {
+			return sum, err
+		}
+		d.incomplete = kpi.IncompleteNotice(states)
 	}
 	x, err := b.extras(ctx, req, data)
 	if err != nil {

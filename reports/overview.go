@@ -72,6 +72,23 @@ func (b *Builder) overview(f *excelize.File, st *styles, req *Request, data []*t
 		return err
 	}
 
+	var warnings []string
+	for _, d := range data {
+		if d.incomplete == "" {
+			continue
+		}
+		w := strings.ReplaceAll(d.incomplete, "\n", "；")
+		if len(data) > 1 {
+			w = Text(d.team.Name) + "：" + w
+		}
+		warnings = append(warnings, w)
+	}
+	if len(warnings) > 0 {
+		if err := set("A4", strings.Join(warnings, "；"), st.bad); err != nil {
+			return err
+		}
+	}
+
 	header := []string{"团队", "指标", "实际", "目标", "达标情况", "达标客服"}
 	for i, h := range header {
 		cell, _ := excelize.CoordinatesToCellName(i+1, overviewHeader)

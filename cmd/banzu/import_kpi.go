@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/banzu-bot/banzu/app"
 	"github.com/banzu-bot/banzu/kpi"
+	"github.com/banzu-bot/banzu/tmpdir"
 )
 
 func init() {
@@ -46,11 +48,16 @@ func importKPICmd(ctx context.Context, args []string, stdout, stderr io.Writer, 
 	if err != nil {
 		return err
 	}
-	im := &kpi.Importer{Resolver: kpi.NewRosterResolver(t.Members), Mappings: cfg.KPI.Mappings}
+	im := &kpi.Importer{Resolver: kpi.NewRosterResolver(t.Members), Mappings: cfg.KPI.Mappings, By: cliUser()}
+	var log *slog.Logger
 	if *dryRun {
 		// A dry run needs no store, so it also works while banzu serve holds
 		// the data file.
 		im.Sink = kpiDryRunSink{}
+		if im.TempDir, err = tmpdir.For(cfg.DataDir); err != nil {
+			fmt.Fprintf(stderr, "清理临时目录 %s 失败：%v\n", tmpdir.Root(cfg.DataDir), err)
+		}
+		defer os.Remove(im.TempDir) // when empty
 	} else {
 		a, err := c.openApp(ctx, cfg, stderr, "请先停止它，或通过 HTTP 接口 POST /api/v1/kpi/import 导入", false, app.Options{})
 		if err != nil {
@@ -58,14 +65,25 @@ func importKPICmd(ctx context.Context, args []string, stdout, stderr io.Writer, 
 		}
 		defer a.Close()
 		im.Sink = kpi.NewRepo(a.Store)
+		im.TempDir = a.TempDir()
+		log = a.Log
 	}
 	var bar *kpiProgressBar
-	if isTerminalWriter(stderr) {
+	switch {
+	case isTerminalWriter(stderr):
 		bar = &kpiProgressBar{w: stderr}
 		im.Progress = bar.update
+	case log != nil:
+		// No terminal (a cron job, a container): the batches written go to
+		// the debug log instead of a bar.
+		im.Progress = func(p kpi.Progress) {
+			if p.Writing && !p.Done {
+				log.Debug("kpi import progress", "file", p.File, "records", p.Records, "total", p.Total)
+			}
+		}
 	}
 
-	failed := 0
+	failed, partial := 0, 0
 	for i, path := range files {
 		if i > 0 {
 			fmt.Fprintln(stdout)
@@ -74,7 +92,7 @@ func importKPICmd(ctx context.Context, args []string, stdout, stderr io.Writer, 
 		sum, err := im.ImportFile(ctx, path, opt)
 		bar.clear()
 		if err != nil && ctx.Err() != nil {
-			return fmt.Errorf("导入已中断：文件 %s 可能只写入了一部分，请重新导入它（重复导入会覆盖同一天的数据，不会重复计算）", filepath.Base(path))
+			return fmt.Errorf("导入已中断：文件 %s 可能只写入了一部分（/kpi 和报表会提示该月“数据导入未完成”），请重新导入它（重复导入会覆盖同一天的数据，不会重复计算）", filepath.Base(path))
 		}
 		var ie *kpi.ImportError
 		switch {
@@ -91,7 +109,14 @@ func importKPICmd(ctx context.Context, args []string, stdout, stderr io.Writer, 
 		default:
 			failed++
 			fmt.Fprintf(stdout, "✗ %s：%v\n", filepath.Base(path), err)
+			if sum != nil && sum.Records > 0 {
+				partial++
+				fmt.Fprintf(stdout, "  已写入 %d 条后中断：这部分月份会提示“数据导入未完成”，请重新导入这个文件。\n", sum.Records)
+			}
 		}
+	}
+	if partial > 0 {
+		return fmt.Errorf("%d 个文件中有 %d 个导入失败，其中 %d 个只写入了一部分；请按上面的提示重新导入", len(files), failed, partial)
 	}
 	if failed > 0 {
 		if failed == len(files) && failed == 1 {
@@ -100,6 +125,23 @@ func importKPICmd(ctx context.Context, args []string, stdout, stderr io.Writer, 
 		return fmt.Errorf("%d 个文件中有 %d 个导入失败（失败的文件没有写入任何数据）；请按上面的提示修改后重新导入", len(files), failed)
 	}
 	return nil
+}
+
+// cliUser names who runs a command-line import, for the "import in
+// progress" marker: "命令行（user@host）".
+func cliUser() string {
+	u := os.Getenv("USER")
+	if u == "" {
+		u = os.Getenv("USERNAME")
+	}
+	h, _ := os.Hostname()
+	switch {
+	case u != "" && h != "":
+		return "命令行（" + u + "@" + h + "）"
+	case h != "":
+		return "命令行（" + h + "）"
+	}
+	return "命令行"
 }
 
 // parseFlagsAnywhere parses flags that may come after or between the

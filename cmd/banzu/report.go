@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/banzu-bot/banzu/app"
@@ -15,6 +16,7 @@ import (
 	"github.com/banzu-bot/banzu/handlers"
 	"github.com/banzu-bot/banzu/period"
 	"github.com/banzu-bot/banzu/reports"
+	"github.com/banzu-bot/banzu/tmpdir"
 )
 
 func init() {
@@ -84,14 +86,21 @@ func reportCmd(ctx context.Context, args []string, stdout, stderr io.Writer, env
 	if path == "" {
 		path = handlers.FileName(subject, r)
 	}
-	// Write next to the target and rename, so a failed run never leaves half a file.
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".banzu-report-*.xlsx")
+	// Build in banzu's temporary folder (cleared at start, so a crashed run
+	// leaves nothing behind) and move into place, so that a failed run never
+	// leaves half a file at path.
+	dir := a.TempDir()
+	if dir != "" {
+		if _, err := tmpdir.Ensure(dir); err != nil {
+			return err
+		}
+	}
+	tmp, err := os.CreateTemp(dir, tmpdir.Pattern("report")+".xlsx")
 	if err != nil {
 		return err
 	}
 	defer os.Remove(tmp.Name())
 	b := a.ReportBuilder()
-	b.TmpDir = filepath.Dir(tmp.Name())
 	sum, err := b.Write(ctx, req, tmp)
 	if cerr := tmp.Close(); err == nil {
 		err = cerr
@@ -102,11 +111,40 @@ func reportCmd(ctx context.Context, args []string, stdout, stderr io.Writer, env
 	if err != nil {
 		return err
 	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
+	if err := moveFile(tmp.Name(), path); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "已生成 %s：%s · %s，%d 位客服，%d 天，%d 条日数据\n", path, subject, r.Label, sum.Agents, sum.Days, sum.Records)
 	return nil
+}
+
+// moveFile renames src to dst; across file systems (data_dir on another disk
+// than the output) it copies to a hidden file next to dst and renames that,
+// so dst is never half-written.
+func moveFile(src, dst string) error {
+	err := os.Rename(src, dst)
+	var le *os.LinkError
+	if err == nil || !errors.As(err, &le) || !errors.Is(le.Err, syscall.EXDEV) {
+		return err
+	}
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.CreateTemp(filepath.Dir(dst), ".banzu-report-*.xlsx")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(out.Name())
+	_, err = io.Copy(out, in)
+	if cerr := out.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	return os.Rename(out.Name(), dst)
 }
 
 // reportPeriod reads --month or --from/--to; neither means this month to date.
