@@ -32,11 +32,6 @@ import (
 // inboxGroup is the consumer group every bot worker reads with.
 const inboxGroup = "workers"
 
-func (s *Store) inboxKeys() (stream, seen string) {
-	base := s.prefix + "{inbox}:"
-	return base + "s", base + "seen:"
-}
-
 // inboxAddScript writes the mark and the entry together: it checks the mark
 // first and sets it last, so an error (XADD refused) leaves neither.
 var inboxAddScript = redis.NewScript(`
