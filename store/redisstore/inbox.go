@@ -32,11 +32,6 @@ import (
 // inboxGroup is the consumer group every bot worker reads with.
 const inboxGroup = "workers"
 
-func (s *Store) inboxKeys() (stream, seen string) {
-	base := s.prefix + "{inbox}:"
-	return base + "s", base + "seen:"
-}
-
 // inboxAddScript writes the mark and the entry together: it checks the mark
 // first and sets it last, so an error (XADD refused) leaves neither.
 var inboxAddScript = redis.NewScript(`
@@ -150,14 +145,15 @@ func (in *inbox) withGroup(ctx context.Context, fn func() error) error {
 }
 
 // Add stores payload under key unless key was added within dedupTTL; the
-// mark and the entry are written by one script.
+// mark and the entry are written by one script, sent in a pipeline shared
+// with concurrent calls.
 func (in *inbox) Add(ctx context.Context, key string, payload []byte, dedupTTL time.Duration) (bool, error) {
 	if key != "" && dedupTTL <= 0 {
 		return false, fmt.Errorf("redisstore: inbox add %s: dedup ttl must be positive", key)
 	}
 	stream, seen := in.s.inboxKeys()
 	ms := max(dedupTTL.Milliseconds(), 1)
-	err := inboxAddScript.Run(ctx, in.s.client, []string{seen + key, stream},
+	err := in.s.batch.run(ctx, inboxAddScript, []string{seen + key, stream},
 		key, ms, payload, time.Now().UnixNano()).Err()
 	if errors.Is(err, redis.Nil) {
 		return false, nil
@@ -305,7 +301,7 @@ func (in *inbox) Touch(ctx context.Context, consumer string, ids ...string) erro
 // Done acknowledges and deletes a handled entry; a missing one is fine.
 func (in *inbox) Done(ctx context.Context, id string) error {
 	stream, _ := in.s.inboxKeys()
-	err := inboxDoneScript.Run(ctx, in.s.client, []string{stream}, inboxGroup, id).Err()
+	err := in.s.batch.run(ctx, inboxDoneScript, []string{stream}, inboxGroup, id).Err()
 	if err != nil && !isNoGroup(err) {
 		return fmt.Errorf("redisstore: inbox done %s: %w", id, err)
 	}

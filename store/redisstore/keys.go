@@ -19,3 +19,10 @@ func (s *Store) outboxKeys() (seq, items, due, created string) {
 	base := s.prefix + "{outbox}:"
 	return base + "seq", base + "items", base + "due", base + "created"
 }
+
+// inboxKeys returns the inbox stream and the prefix of its de-duplication
+// marks; both carry the tag {inbox}, so Add writes them in one script.
+func (s *Store) inboxKeys() (stream, seen string) {
+	base := s.prefix + "{inbox}:"
+	return base + "s", base + "seen:"
+}

@@ -34,7 +34,9 @@ func TestKeysShareSlots(t *testing.T) {
 	last, entries, idem := s.ledgerKeys("points")
 	sameTag("ledger", last, entries, idem)
 	seq, items, due, created := s.outboxKeys()
-	sameTag("outbox", seq, items, due, created)
+	sameTag("outbox", seq, items, due, created, s.outboxKeyKey("reply:wecom:1"), s.outboxKeyKey("a{b}c"))
+	stream, seen := s.inboxKeys()
+	sameTag("inbox", stream, seen+"wecom:1", seen+"x{y}z")
 	if s.collHash("a") == s.collHash("b") || !strings.HasPrefix(s.collHash("a"), DefaultPrefix) {
 		t.Errorf("collection keys %q, %q", s.collHash("a"), s.collHash("b"))
 	}

@@ -60,6 +60,7 @@ type Store struct {
 	owned  bool
 	outbox *outbox
 	inbox  *inbox
+	batch  *batcher
 
 	closeOnce sync.Once
 	closeErr  error
@@ -133,6 +134,7 @@ func New(client redis.UniversalClient, prefix string) *Store {
 	s := &Store{client: client, prefix: prefix}
 	s.outbox = &outbox{s: s}
 	s.inbox = &inbox{s: s}
+	s.batch = &batcher{client: client}
 	return s
 }
 

@@ -3,6 +3,7 @@ package redisstore_test
 import (
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -175,5 +176,55 @@ func TestInboxSurvivesRedisRestart(t *testing.T) {
 	}
 	if st, err := in.Stats(ctx); err != nil || st.Waiting+st.Taken != 0 {
 		t.Fatalf("Stats = %+v, %v", st, err)
+	}
+}
+
+// TestInboxSharedPipelines: many concurrent Adds and Dones share pipelines
+// (and survive Redis forgetting its scripts) with every result right.
+func TestInboxSharedPipelines(t *testing.T) {
+	s := open(t, redistest.URL(t), redistest.Prefix(t))
+	defer s.Close()
+	ctx, in := t.Context(), s.Inbox()
+	if err := s.Client().ScriptFlush(ctx).Err(); err != nil {
+		t.Fatal(err)
+	}
+	const n = 400
+	var (
+		wg    sync.WaitGroup
+		added atomic.Int64
+	)
+	for i := range n {
+		wg.Go(func() {
+			// Every key twice: exactly one of the two Adds stores it.
+			ok, err := in.Add(ctx, fmt.Sprint("k", i%(n/2)), []byte(fmt.Sprint(i)), time.Hour)
+			if err != nil {
+				t.Errorf("Add: %v", err)
+			}
+			if ok {
+				added.Add(1)
+			}
+		})
+	}
+	wg.Wait()
+	if added.Load() != n/2 {
+		t.Fatalf("%d of %d Adds of %d keys stored an item", added.Load(), n, n/2)
+	}
+	items, err := in.Take(ctx, "A", n, time.Minute, 0)
+	if err != nil || len(items) != n/2 {
+		t.Fatalf("Take = %d items, %v", len(items), err)
+	}
+	if err := s.Client().ScriptFlush(ctx).Err(); err != nil {
+		t.Fatal(err)
+	}
+	for _, it := range items {
+		wg.Go(func() {
+			if err := in.Done(ctx, it.ID); err != nil {
+				t.Errorf("Done: %v", err)
+			}
+		})
+	}
+	wg.Wait()
+	if st, err := in.Stats(ctx); err != nil || st.Waiting+st.Taken != 0 {
+		t.Fatalf("Stats after Done = %+v, %v", st, err)
 	}
 }
