@@ -119,8 +119,8 @@ func migrateCmd(ctx context.Context, args []string, stdout, stderr io.Writer, en
 	if err != nil {
 		return fmt.Errorf("迁移中断（可以直接重新运行，已复制的不会重复）：%w", err)
 	}
-	fmt.Fprintf(stdout, "迁移完成：文档 %d 条，序列 %d 个，流水 %d 条，待发消息 %d 条。\n"+
+	fmt.Fprintf(stdout, "迁移完成：文档 %d 条，序列 %d 个，流水 %d 条，待发消息 %d 条，待处理的收到消息 %d 条。\n"+
 		"下一步：在配置里设置 store.driver: redis 和 store.redis.url，然后启动 banzu。\n",
-		stats.Docs, stats.Sequences, stats.LedgerEntries, stats.Outbox)
+		stats.Docs, stats.Sequences, stats.LedgerEntries, stats.Outbox, stats.Inbox)
 	return nil
 }
