@@ -271,7 +271,7 @@ func TestBrowserSupervisorPages(t *testing.T) {
 	p.do(chromedp.Click(chromedp.CSS(`#tabs button[data-tab="review"]`)))
 	p.wait(`document.querySelectorAll("#page .item[data-id]").length > 0`, "the review queue")
 	id := eval[string](p, `document.querySelector("#page .item[data-id]").dataset.id`)
-	p.do(chromedp.Click(chromedp.CSS(`#page .item[data-id="`+id+`"] button.approve`)))
+	p.do(chromedp.Click(chromedp.CSS(`#page .item[data-id="` + id + `"] button.approve`)))
 	p.wait(`document.querySelector("#page .note") && !document.querySelector('#page .item[data-id="`+id+`"]')`, "the approval and its answer")
 	if note := eval[string](p, `document.querySelector("#page .note").innerText`); !strings.Contains(note, "#"+id) {
 		t.Errorf("answer shown after approving: %q", note)
