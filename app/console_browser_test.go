@@ -57,7 +57,7 @@ func openBrowser(t *testing.T, r *running, width, height int64) *page {
 	p := &page{t: t, ctx: ctx, r: r}
 	var vp []chromedp.EmulateViewportOption
 	if width < 600 {
-		vp = append(vp, chromedp.EmulateMobile, chromedp.EmulateScale(2))
+		vp = append(vp, chromedp.EmulateMobile, chromedp.EmulateScale(1))
 	}
 	p.do(chromedp.EmulateViewport(width, height, vp...), chromedp.Navigate(r.srv.URL+"/"))
 	p.wait(`document.querySelectorAll("#log .msg").length > 0`, "the demo's welcome message")
