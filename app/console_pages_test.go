@@ -198,3 +198,72 @@ func (r *running) waitBot(chat string, id int64) string {
 	r.t.Fatalf("no answer after message %d in %s", id, chat)
 	return ""
 }
+
+func TestConsolePagesNeedTheConsoleToken(t *testing.T) {
+	cfg := demoConfig(t)
+	cfg.Console.Token = "s3cret"
+	r := startSeeded(t, cfg, appOptionsNow(), nil)
+	for _, p := range []string{"/console/api/sup/kpi?user_id=chen", "/console/api/sup/lessons/export?user_id=chen"} {
+		resp, err := http.Get(r.srv.URL + p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusUnauthorized {
+			t.Errorf("%s without the token: %d", p, resp.StatusCode)
+		}
+		req, _ := http.NewRequest("GET", r.srv.URL+p, nil)
+		req.Header.Set("Authorization", "Bearer s3cret")
+		resp, err = http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Errorf("%s with the token: %d", p, resp.StatusCode)
+		}
+	}
+}
+
+func TestConsoleDashboardFigures(t *testing.T) {
+	r := startSeeded(t, demoConfig(t), appOptionsNow(), nil)
+	var d app.SupKPI
+	if code := r.get("/console/api/sup/kpi?user_id=chen&month=2026-10", &d); code != 200 {
+		t.Fatalf("dashboard: %d", code)
+	}
+	if d.Team.ID != "presale" || d.From != "2026-10-01" || d.To != "2026-10-31" || len(d.Days) != 31 || len(d.TeamTargets) == 0 {
+		t.Fatalf("dashboard: %+v", d)
+	}
+	agents, misses := 0, 0
+	for _, a := range d.Agents {
+		if a.Days > 0 {
+			agents++
+		}
+		n := 0
+		for _, f := range a.Figures {
+			if f.Value != nil && !f.OK {
+				n++
+			}
+		}
+		if n != a.Misses || a.Meets != (n == 0 && a.Days > 0) {
+			t.Errorf("%s: %d misses counted, figures show %d (meets %v)", a.Name, a.Misses, n, a.Meets)
+		}
+		misses += n
+	}
+	if agents != 8 || misses == 0 {
+		t.Errorf("agents with data %d, misses %d", agents, misses)
+	}
+	// The team's daily figures are checked against the team targets.
+	for _, day := range d.Days {
+		for _, tt := range d.TeamTargets {
+			f, ok := day.Figures[tt.Rule]
+			if !ok || f.Value == nil || f.Target != tt.Target {
+				t.Fatalf("%s %s: %+v", day.Date, tt.Rule, f)
+			}
+		}
+	}
+	// A manager looks at any team.
+	if code := r.get("/console/api/sup/kpi?user_id=zhao&team_id=aftersale&month=2026-10", &d); code != 200 || d.Team.ID != "aftersale" {
+		t.Errorf("manager's dashboard of 售后组: %d %+v", code, d.Team)
+	}
+}
