@@ -49,7 +49,8 @@ func openBrowser(t *testing.T, r *running, width, height int64) *page {
 	exe := findBrowser(t)
 	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(exe), chromedp.NoSandbox,
 		chromedp.Flag("disable-gpu", true), chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.Flag("lang", "zh-CN"), chromedp.UserDataDir(t.TempDir()))
+		chromedp.Flag("lang", "zh-CN"), chromedp.Flag("accept-lang", "zh-CN"), chromedp.Env("LANG=zh_CN.UTF-8", "LANGUAGE=zh_CN:zh"),
+		chromedp.UserDataDir(t.TempDir()))
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelTab := chromedp.NewContext(actx)
 	ctx, cancelTime := context.WithTimeout(ctx, 4*time.Minute)
@@ -266,6 +267,9 @@ func TestBrowserSupervisorPages(t *testing.T) {
 		t.Errorf("the dashboard scrolls sideways by %v px", sw)
 	}
 	p.shot("dashboard-1280.png")
+	// Another month from the month list.
+	prev := eval[string](p, `(() => { const s = document.querySelector("#month"); const v = s.options[s.selectedIndex + 1].value; s.value = v; s.dispatchEvent(new Event("change", {bubbles: true})); return v; })()`)
+	p.wait(`document.querySelector("#page .bar") && document.querySelector("#page .bar").textContent.includes("`+prev+`-01 至") && document.querySelector("#month").value === "`+prev+`"`, "the dashboard of "+prev)
 
 	// The review queue: approving goes through /approve in the team chat.
 	p.do(chromedp.Click(chromedp.CSS(`#tabs button[data-tab="review"]`)))
