@@ -12,6 +12,7 @@ func init() {
 		Commands: func(a *App) []*bot.Command {
 			return []*bot.Command{handlers.Help(a.Bot.Commands), handlers.WhoAmI(), handlers.Roster(), handlers.SetRole(), handlers.Announce()}
 		},
-		Seeders: func(a *App) []demo.Seeder { return []demo.Seeder{demo.Welcome} },
+		Seeders:   func(a *App) []demo.Seeder { return []demo.Seeder{demo.Welcome} },
+		Fallbacks: func(a *App) []bot.Fallback { return []bot.Fallback{handlers.HelpFallback(a.Bot.Commands)} },
 	})
 }

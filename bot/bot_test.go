@@ -261,7 +261,10 @@ func TestParseCommand(t *testing.T) {
 		{"/report 2026-10-01 2026-10-15", "report", "2026-10-01|2026-10-15", true},
 		{"hello", "", "", false},
 		{"/", "", "", false},
-		{"/ kpi", "", "", false},
+		{"/ kpi", "kpi", "", true},
+		{"/　ｋｐｉ 小王", "kpi", "小王", true},
+		{"/ ", "", "", false},
+		{"/ 2", "", "", false},
 	}
 	for _, c := range cases {
 		name, args, _, ok := bot.ParseCommand(c.in)
@@ -344,5 +347,17 @@ func TestOutboxPacesPerDestination(t *testing.T) {
 	depth, _, _ := st.Outbox().Stats(ctx)
 	if depth != 0 {
 		t.Errorf("outbox depth %d after delivery", depth)
+	}
+}
+
+func TestClosestCountsSwappedLetters(t *testing.T) {
+	cmds := bot.NewCommands()
+	for _, n := range []string{"kb", "kpi", "help", "report"} {
+		cmds.Add(&bot.Command{Name: n, Role: bot.RoleAgent})
+	}
+	for typo, want := range map[string]string{"kip": "kpi", "pki": "kpi", "hlep": "help", "reprot": "report", "kb": "kb"} {
+		if got := cmds.ClosestFor(typo, bot.RoleAgent); got != want {
+			t.Errorf("ClosestFor(%q) = %q, want %q", typo, got, want)
+		}
 	}
 }

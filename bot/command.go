@@ -110,6 +110,7 @@ func (c *Commands) ClosestFor(name string, r Role) string {
 
 func editDistance(a, b string) int {
 	ra, rb := []rune(a), []rune(b)
+	prev2 := make([]int, len(rb)+1) // the row before prev, for transpositions
 	prev := make([]int, len(rb)+1)
 	cur := make([]int, len(rb)+1)
 	for j := range prev {
@@ -123,8 +124,11 @@ func editDistance(a, b string) int {
 				cost = 0
 			}
 			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
+				cur[j] = min(cur[j], prev2[j-2]+1) // two letters swapped: /kip is /kpi
+			}
 		}
-		prev, cur = cur, prev
+		prev2, prev, cur = prev, cur, prev2
 	}
 	return prev[len(rb)]
 }
@@ -142,7 +146,15 @@ func ParseCommand(text string) (name string, args []string, rest string, ok bool
 	default:
 		return "", nil, "", false
 	}
-	if text == "" || unicode.IsSpace([]rune(text)[0]) {
+	// "/ kpi": a space typed after the slash still names a command, as long
+	// as a word follows ("/ " alone, "/ 2" or "/ …" are not commands).
+	if t := strings.TrimLeftFunc(text, unicode.IsSpace); t != text {
+		if t == "" || !unicode.IsLetter([]rune(t)[0]) {
+			return "", nil, "", false
+		}
+		text = t
+	}
+	if text == "" {
 		return "", nil, "", false
 	}
 	fields := strings.FieldsFunc(text, unicode.IsSpace)

@@ -138,7 +138,7 @@ func Seed(ctx context.Context, st store.Store, b *bot.Bot, seeders []Seeder) err
 // Welcome posts a greeting in every team chat.
 var Welcome = Seeder{Name: "welcome", Seed: func(ctx context.Context, b *bot.Bot) error {
 	for _, t := range b.Directory.Teams() {
-		msg := fmt.Sprintf("大家好，我是**班组助手**，%s 的日常管理交给我。\n- 在左上角选择你是谁\n- 发送 /help 查看你能用的命令\n- 主管试试 /roster 查看团队名单", t.Name)
+		msg := fmt.Sprintf("大家好，我是**班组助手**，%s 的日常管理交给我。\n- 在页面上方的“我是”里选择你是谁\n- 发送 /help 查看你能用的命令\n- 主管试试 /roster 查看团队名单", t.Name)
 		if err := b.Send(ctx, bot.Destination{Platform: "console", ChatID: t.ID, TeamID: t.ID}, bot.Message{Markdown: msg}); err != nil {
 			return err
 		}

@@ -59,8 +59,8 @@ func SetRole() *bot.Command {
 	return &bot.Command{
 		Name: "role", Aliases: []string{"角色"},
 		Summary:   "设置成员角色（客服、主管、经理）",
-		Usage:     "/role @名字 agent|supervisor|manager",
-		Examples:  []string{"/role @小王 supervisor", "/role @小王 主管"},
+		Usage:     "/role @名字 客服|主管|经理（也可写 agent、supervisor、manager）",
+		Examples:  []string{"/role @小王 主管", "/角色 @小王 客服"},
 		Role:      bot.RoleManager,
 		MinArgs:   2,
 		GroupOnly: true,

@@ -202,9 +202,16 @@ func (b *Builder) Write(ctx context.Context, req *Request, w io.Writer) (*Built,
 // scan reads each team's records once: it streams the 每日数据 sheet and
 // accumulates the period totals and the daily series.
 func (b *Builder) scan(ctx context.Context, f *excelize.File, st *styles, req *Request) ([]*teamData, *Built, error) {
+	// Only the figures some record of the period carries get a column: the
+	// sheet is streamed, so a first pass finds them (it stops as soon as
+	// every figure has been seen, at once for complete exports).
+	shown, err := b.dailyColumns(ctx, req)
+	if err != nil {
+		return nil, nil, err
+	}
 	cols := []col{{"日期", 12}, {"团队", 12}, {"客服", 12}}
-	for _, m := range metrics {
-		cols = append(cols, col{m.title, metricWidth(m)})
+	for _, k := range shown {
+		cols = append(cols, col{metrics[k].title, metricWidth(metrics[k])})
 	}
 	t, err := newTable(f, st, SheetDaily, "每日数据", "", "", cols)
 	if err != nil {
@@ -253,9 +260,9 @@ func (b *Builder) scan(ctx context.Context, f *excelize.File, st *styles, req *R
 			v[0] = excelize.Cell{StyleID: st.plain[kDate], Value: date}
 			v[1] = teamName
 			v[2] = d.name(r.Agent)
-			for k, m := range metrics {
-				x, ok := m.get(&one)
-				v[3+k] = t.num(m.kind, x, ok, false)
+			for i, k := range shown {
+				x, ok := metrics[k].get(&one)
+				v[3+i] = t.num(metrics[k].kind, x, ok, false)
 			}
 			return t.add(v)
 		})
@@ -273,6 +280,56 @@ func (b *Builder) scan(ctx context.Context, f *excelize.File, st *styles, req *R
 		}
 	}
 	return data, sum, t.finish()
+}
+
+// errAllSeen stops dailyColumns' pass once every figure has turned up.
+var errAllSeen = errors.New("every figure seen")
+
+// dailyColumns lists the metrics (indexes into metrics) that some record of
+// the period carries, in metrics order; all of them when there is no data.
+func (b *Builder) dailyColumns(ctx context.Context, req *Request) ([]int, error) {
+	seen := make([]bool, len(metrics))
+	left := len(metrics)
+	masks := map[kpi.Mask]bool{} // records with the same figures present add nothing new
+	for i := range req.Teams {
+		err := b.KPI.Records(ctx, req.Teams[i].ID, req.FromDate(), req.ToDate(), func(r *kpi.Record) error {
+			if req.Agent != "" && r.Agent != req.Agent {
+				return nil
+			}
+			m := r.Present()
+			if masks[m] {
+				return nil
+			}
+			masks[m] = true
+			var one kpi.Totals
+			one.Add(r)
+			for k, m := range metrics {
+				if !seen[k] {
+					if _, ok := m.get(&one); ok {
+						seen[k] = true
+						left--
+					}
+				}
+			}
+			if left == 0 {
+				return errAllSeen
+			}
+			return nil
+		})
+		if errors.Is(err, errAllSeen) {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("reports: read KPI of team %s: %w", req.Teams[i].ID, err)
+		}
+	}
+	var out []int
+	for k := range metrics {
+		if seen[k] || left == len(metrics) {
+			out = append(out, k)
+		}
+	}
+	return out, nil
 }
 
 // agentOrder lists the agents to show: roster agents first in roster order

@@ -184,7 +184,10 @@ func (b *Builder) overview(f *excelize.File, st *styles, req *Request, data []*t
 			return err
 		}
 	}
-	return b.trend(f, st, data, row+2)
+	if err := b.trend(f, st, data, row+2); err != nil {
+		return err
+	}
+	return printSetup(f, sh, overviewHeader)
 }
 
 // trend writes the daily trend below the figures (from row start) and one
@@ -245,12 +248,25 @@ func (b *Builder) trend(f *excelize.File, st *styles, data []*teamData, start in
 		if row < first+1 {
 			continue // one day or none: no trend to draw
 		}
-		if err := b.trendCharts(f, d, first, row, fmt.Sprintf("%s%d", chartCol, overviewHeader+i*36)); err != nil {
+		if err := b.trendCharts(f, d, first, row, fmt.Sprintf("%s%d", chartCol, overviewHeader+i*2*chartRows)); err != nil {
 			return err
 		}
 	}
 	return nil
 }
+
+// Trend charts: chartHeight pixels tall, each given chartRows rows. Excel
+// rows are 20 px by default, but excelize anchors a chart as if they were
+// narrower (about 18 px), and LibreOffice draws 17 px rows: chartRows leaves
+// room for both, so a chart never reaches the next one's anchor.
+const (
+	chartWidth  = 640
+	chartHeight = 300
+	chartRows   = 20
+)
+
+// axisSkip is how many day labels to skip so about eight show.
+func axisSkip(days int) int { return max(1, (days+7)/8) }
 
 // trendCharts adds the rate chart and the response-time chart of one team's
 // trend rows [first, last], the first at cell.
@@ -280,8 +296,8 @@ func (b *Builder) trendCharts(f *excelize.File, d *teamData, first, last int, ce
 		Title:        title(Text(d.team.Name) + " · 每日转化率、满意率、差评率"),
 		Legend:       excelize.ChartLegend{Position: "bottom"},
 		YAxis:        excelize.ChartAxis{MajorGridLines: true, NumFmt: excelize.ChartNumFmt{CustomNumFmt: "0%"}},
-		XAxis:        excelize.ChartAxis{NumFmt: excelize.ChartNumFmt{CustomNumFmt: "m/d"}},
-		Dimension:    excelize.ChartDimension{Width: 640, Height: 320},
+		XAxis:        excelize.ChartAxis{NumFmt: excelize.ChartNumFmt{CustomNumFmt: "m/d"}, TickLabelSkip: axisSkip(last - first + 1)},
+		Dimension:    excelize.ChartDimension{Width: chartWidth, Height: chartHeight},
 		ShowBlanksAs: "gap",
 	}
 	if err := f.AddChart(sh, cell, rates); err != nil {
@@ -291,15 +307,15 @@ func (b *Builder) trendCharts(f *excelize.File, d *teamData, first, last int, ce
 	if err != nil {
 		return err
 	}
-	below, _ := excelize.CoordinatesToCellName(col, row+17)
+	below, _ := excelize.CoordinatesToCellName(col, row+chartRows)
 	times := &excelize.Chart{
 		Type:         excelize.Line,
 		Series:       series("G", "H"),
 		Title:        title(Text(d.team.Name) + " · 每日首次响应与平均响应（秒）"),
 		Legend:       excelize.ChartLegend{Position: "bottom"},
-		YAxis:        excelize.ChartAxis{MajorGridLines: true},
-		XAxis:        excelize.ChartAxis{NumFmt: excelize.ChartNumFmt{CustomNumFmt: "m/d"}},
-		Dimension:    excelize.ChartDimension{Width: 640, Height: 320},
+		YAxis:        excelize.ChartAxis{MajorGridLines: true, Title: title("秒")},
+		XAxis:        excelize.ChartAxis{NumFmt: excelize.ChartNumFmt{CustomNumFmt: "m/d"}, TickLabelSkip: axisSkip(last - first + 1)},
+		Dimension:    excelize.ChartDimension{Width: chartWidth, Height: chartHeight},
 		ShowBlanksAs: "gap",
 	}
 	return f.AddChart(sh, below, times)

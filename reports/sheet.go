@@ -15,6 +15,8 @@ type col struct {
 // table streams one sheet: an optional title line, a frozen header row, rows,
 // and an Excel table over header and rows (which gives the filter buttons).
 type table struct {
+	f      *excelize.File
+	sheet  string
 	sw     *excelize.StreamWriter
 	st     *styles
 	cols   []col
@@ -27,23 +29,28 @@ type table struct {
 // newTable starts a sheet. title and note, when set, take the first rows
 // above the header.
 func newTable(f *excelize.File, st *styles, sheet, tableName, title, note string, cols []col) (*table, error) {
+	first := 1
+	if title != "" {
+		first++
+	}
+	if note != "" {
+		first++
+	}
+	// Before the stream writer: it writes the sheet's properties first.
+	if err := printSetup(f, sheet, first); err != nil {
+		return nil, err
+	}
 	sw, err := f.NewStreamWriter(sheet)
 	if err != nil {
 		return nil, err
 	}
-	t := &table{sw: sw, st: st, cols: cols, name: tableName, values: make([]any, len(cols))}
+	t := &table{f: f, sheet: sheet, sw: sw, st: st, cols: cols, name: tableName, values: make([]any, len(cols))}
 	for i, c := range cols {
 		if err := sw.SetColWidth(i+1, i+1, c.width); err != nil {
 			return nil, err
 		}
 	}
-	t.first = 1
-	if title != "" {
-		t.first++
-	}
-	if note != "" {
-		t.first++
-	}
+	t.first = first
 	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: t.first, TopLeftCell: fmt.Sprintf("A%d", t.first+1), ActivePane: "bottomLeft"}); err != nil {
 		return nil, err
 	}
@@ -110,6 +117,22 @@ func (t *table) finish() error {
 		return err
 	}
 	return t.sw.Flush()
+}
+
+// printSetup makes a sheet print on landscape A4, fitted to the page width
+// (as many pages down as it takes), with its header row repeated on every
+// page.
+func printSetup(f *excelize.File, sheet string, headerRow int) error {
+	size, orient, wide, tall := 9, "landscape", 1, 0 // 9 is A4
+	if err := f.SetPageLayout(sheet, &excelize.PageLayoutOptions{Size: &size, Orientation: &orient, FitToWidth: &wide, FitToHeight: &tall}); err != nil {
+		return err
+	}
+	fit := true
+	if err := f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {
+		return err
+	}
+	return f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles", Scope: sheet,
+		RefersTo: fmt.Sprintf("'%s'!$%d:$%d", sheet, headerRow, headerRow)})
 }
 
 // num is a figure cell: empty when the figure is missing, red when it misses

@@ -4,10 +4,15 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/banzu-bot/banzu/app"
 	"github.com/banzu-bot/banzu/jobs"
+	"github.com/banzu-bot/banzu/platform/console"
+	"github.com/banzu-bot/banzu/store/embedded"
 )
 
 func jobCmd(ctx context.Context, args []string, stdout, stderr io.Writer, env []string) error {
@@ -32,7 +37,23 @@ func jobCmd(ctx context.Context, args []string, stdout, stderr io.Writer, env []
 	if err != nil {
 		return err
 	}
-	a, err := app.New(ctx, cfg, app.Options{Logger: newLogger(cfg, stderr), NoSchedule: true})
+	opts := app.Options{NoSchedule: true}
+	if sub == "list" {
+		// Listing reads no data: a throwaway store, so that neither a
+		// running banzu nor a missing ./data gets in the way.
+		tmp, err := os.MkdirTemp("", "banzu-job-list-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(tmp)
+		st, err := embedded.Open(filepath.Join(tmp, "list.db"))
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		opts.Store = st
+	}
+	a, err := c.openApp(ctx, cfg, stderr, "请先停止它，或在它运行时等任务按计划执行", false, opts)
 	if err != nil {
 		return err
 	}
@@ -71,6 +92,10 @@ func jobCmd(ctx context.Context, args []string, stdout, stderr io.Writer, env []
 		return err
 	}
 	defer stop()
+	// What demo seeding queued goes out first, so that only the job's own
+	// messages are counted below.
+	waitOutbox(ctx, a, 10*time.Second)
+	marks := consoleMarks(ctx, a)
 	// A manual run is its own slot: it never collides with a scheduled one.
 	slot := time.Now().In(a.Cfg.Location())
 	for _, t := range teams {
@@ -91,7 +116,47 @@ func jobCmd(ctx context.Context, args []string, stdout, stderr io.Writer, env []
 	if left := waitOutbox(ctx, a, 10*time.Second); left > 0 {
 		fmt.Fprintf(stdout, "还有 %d 条消息在发件箱中，下次 banzu serve 启动时会继续发送\n", left)
 	}
+	fmt.Fprintln(stdout, wherePosted(ctx, a, marks))
 	return nil
+}
+
+// chatMark is a console chat and its last message id before a job ran.
+type chatMark struct {
+	id, name string
+	last     int64
+}
+
+func consoleMarks(ctx context.Context, a *app.App) []chatMark {
+	if a.Console == nil {
+		return nil
+	}
+	var out []chatMark
+	for _, c := range console.NewServer(a.Console, a.Directory, a.Bot).Chats() {
+		m := chatMark{id: c.ChatID, name: c.Name}
+		if msgs, err := a.Console.Messages(ctx, c.ChatID, 0, 0); err == nil && len(msgs) > 0 {
+			m.last = msgs[len(msgs)-1].ID
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+// wherePosted says where the job's messages went: the console chats that got
+// new messages, or the chat platforms when the console is off.
+func wherePosted(ctx context.Context, a *app.App, marks []chatMark) string {
+	if a.Console == nil {
+		return "消息已交给配置的聊天平台（企业微信 / 钉钉）发送，请在对应的群或私聊里查看。"
+	}
+	var got []string
+	for _, m := range marks {
+		if msgs, err := a.Console.Messages(ctx, m.id, m.last, 0); err == nil && len(msgs) > 0 {
+			got = append(got, fmt.Sprintf("%s（%d 条）", m.name, len(msgs)))
+		}
+	}
+	if len(got) == 0 {
+		return "这次没有发出消息（例如没有数据时不发晨报）。"
+	}
+	return fmt.Sprintf("消息已发到本地聊天：%s。运行 banzu serve 后打开 http://%s/ 查看。", strings.Join(got, "、"), a.Cfg.Listen)
 }
 
 // waitOutbox waits up to d for the outbox to empty and returns how many

@@ -2,12 +2,15 @@ package main
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/banzu-bot/banzu/app"
 	"github.com/banzu-bot/banzu/config"
 	"github.com/banzu-bot/banzu/demo"
+	"github.com/banzu-bot/banzu/store/embedded"
 )
 
 // QA: `banzu job run daily-summary --demo` on a new data directory used to
@@ -73,5 +76,44 @@ func TestReportDemoSeeds(t *testing.T) {
 	code, stdout, errOut := runCLI(t, nil, "report", "--team", "presale", "--demo", "--data", dir, "-o", out)
 	if code != 0 || !strings.Contains(stdout, "8 位客服") {
 		t.Fatalf("report --demo: %d %q %q", code, stdout, errOut)
+	}
+}
+
+// QA: `banzu job run` said only "已运行", `job list` created ./data/banzu.db,
+// and a job run on a data file in use printed a bare "timeout".
+func TestJobRunSaysWhereItPostedAndListTouchesNoData(t *testing.T) {
+	dir := t.TempDir()
+	code, out, errOut := runCLI(t, nil, "job", "run", "daily-summary", "--team", "presale", "--demo", "--data", dir)
+	if code != 0 || !strings.Contains(out, "消息已发到本地聊天：售前组（1 条）") || !strings.Contains(out, "http://127.0.0.1:8080/") {
+		t.Fatalf("job run: %d %q %q", code, out, errOut)
+	}
+
+	empty := filepath.Join(t.TempDir(), "never")
+	code, out, errOut = runCLI(t, nil, "job", "list", "--data", empty)
+	if code != 0 || !strings.Contains(out, "daily-summary") {
+		t.Fatalf("job list: %d %q %q", code, out, errOut)
+	}
+	if _, err := os.Stat(empty); !os.IsNotExist(err) {
+		t.Errorf("job list created the data directory %s (%v)", empty, err)
+	}
+
+	// The data file held by another process (here: this one).
+	st, err := embedded.Open(filepath.Join(dir, "banzu.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	code, _, errOut = runCLI(t, nil, "job", "run", "daily-summary", "--demo", "--data", dir)
+	if code != 1 || !strings.Contains(errOut, "数据文件正被另一个 banzu 进程使用") {
+		t.Errorf("job run on a busy data file: %d %q", code, errOut)
+	}
+}
+
+func TestHelpListsEveryCommand(t *testing.T) {
+	for _, arg := range []string{"--help", "-h", "help"} {
+		code, out, errOut := runCLI(t, nil, arg)
+		if code != 0 || !strings.Contains(out, "job") || !strings.Contains(out, "report") || !strings.Contains(out, "import") || strings.Contains(errOut, "serve") {
+			t.Errorf("banzu %s: %d %q %q", arg, code, out, errOut)
+		}
 	}
 }

@@ -22,6 +22,10 @@ func main() {
 // run is the whole CLI; tests call it directly.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer, env []string) int {
 	name := "serve"
+	if len(args) > 0 && (args[0] == "-h" || args[0] == "-help" || args[0] == "--help") {
+		usage(stdout) // every command, not only serve's flags
+		return 0
+	}
 	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
 		name, args = args[0], args[1:]
 	}
@@ -67,6 +71,7 @@ func usage(w io.Writer) {
 		}
 	}
 	fmt.Fprintln(w, "\n通用选项：--config 文件（BANZU_CONFIG） --listen 地址（BANZU_LISTEN） --data 目录（BANZU_DATA_DIR） --demo")
+	fmt.Fprintln(w, "每个命令的选项：banzu 命令 --help，例如 banzu report --help")
 }
 
 // version is set at build time with -ldflags "-X main.version=...".

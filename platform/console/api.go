@@ -54,7 +54,8 @@ func (s *Server) Register(mux *http.ServeMux) {
 type ChatMember struct {
 	UserID string `json:"user_id"`
 	Name   string `json:"name"`
-	Role   string `json:"role"`
+	Role   string `json:"role"`       // config name: agent, supervisor, manager
+	Label  string `json:"role_label"` // what a person reads: 客服, 主管, 经理
 }
 
 // Chat is one console chat.
@@ -76,7 +77,8 @@ func (s *Server) Chats() []Chat {
 	for _, t := range s.dir.Teams() {
 		c := Chat{ChatID: t.ID, TeamID: t.ID, Name: t.Name, Type: string(bot.ChatGroup)}
 		for _, m := range t.Members {
-			cm := ChatMember{UserID: m.ID, Name: m.Name, Role: s.dir.RoleOf(m).String()}
+			r := s.dir.RoleOf(m)
+			cm := ChatMember{UserID: m.ID, Name: m.Name, Role: r.String(), Label: r.Label()}
 			c.Members = append(c.Members, cm)
 			if !seen[m.ID] {
 				seen[m.ID] = true

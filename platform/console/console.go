@@ -87,7 +87,7 @@ func (p *Platform) Send(ctx context.Context, dest bot.Destination, msg bot.Messa
 		if err := p.st.Put(ctx, fileColl, strconv.FormatInt(id, 10), mustJSON(msg.File)); err != nil {
 			return err
 		}
-		e.File = &FileRef{Name: msg.File.Name, URL: fmt.Sprintf("/console/files/%d/%s", id, msg.File.Name), Size: len(msg.File.Data)}
+		e.File = &FileRef{Name: msg.File.Name, URL: FileURL(id, msg.File.Name), Size: len(msg.File.Data)}
 	}
 	return p.deliver(ctx, e)
 }
