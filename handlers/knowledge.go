@@ -16,6 +16,8 @@ import (
 // asking, searching, reviewing and keeping entries fresh.
 type Knowledge struct {
 	Svc *knowledge.Service
+	// Words (optional) runs the 话术 check on submitted answers and in /review.
+	Words *Wording
 }
 
 // Commands lists the knowledge commands.
@@ -131,6 +133,9 @@ func (k *Knowledge) submitCmd() *bot.Command {
 			fmt.Fprintf(&b, "- 问：%s\n- 答：%s\n- 分类：%s", knowledge.Clip(e.Question, 60), knowledge.Clip(e.Answer, 80), e.Category())
 			if len(e.Similar) > 0 {
 				fmt.Fprintf(&b, "\n- 相似问：%s", strings.Join(e.Similar, "；"))
+			}
+			if line := k.wordingLine(ctx, req.Team.ID, e.Answer); line != "" {
+				fmt.Fprintf(&b, "\n- %s", line)
 			}
 			if len(matches) > 0 {
 				b.WriteString("\n\n知识库里已有相似的条目，请看看是否重复：")
@@ -321,6 +326,9 @@ func (k *Knowledge) reviewCmd() *bot.Command {
 					kbDate(e.Created, req.Bot().Location()), knowledge.Clip(e.Question, 60), knowledge.Clip(e.Answer, 120))
 				if ms, err := k.Svc.Similar(ctx, req.Team.ID, e.Question, 1, e.ID); err == nil && len(ms) > 0 {
 					fmt.Fprintf(&b, "\n⚠ 与 %s 相似（%.0f%%，%s）", ms[0].Entry.Ref(), ms[0].Score*100, ms[0].Entry.State.Label())
+				}
+				if line := k.wordingLine(ctx, req.Team.ID, e.Answer); line != "" {
+					fmt.Fprintf(&b, "\n🌡 %s", line)
 				}
 			}
 			b.WriteString("\n\n通过：/approve 编号 [修改后的答案]　驳回：/reject 编号 原因　修改：/edit 编号 答案")
