@@ -34,9 +34,6 @@ type SeniorCriteria struct {
 	ConversionMin     float64 `yaml:"conversion_min"`      // last month
 	KnowledgeMin      int     `yaml:"knowledge_min"`       // approved entries over the months
 	LessonAccuracyMin float64 `yaml:"lesson_accuracy_min"` // quiz accuracy over the months
-	// PromotionMonths is the window of the 伯乐奖 follow-up: a referred hire
-	// promoted within it earns the referrer the promotion bonus.
-	PromotionMonths int `yaml:"promotion_months"`
 }
 
 // Talks are the monthly one-to-ones.
@@ -61,7 +58,7 @@ func DefaultGrowth() Growth {
 	return Growth{
 		Wording: Wording{AffirmPercent: 60, SolutionPercent: 30, CarePercent: 10},
 		Senior: SeniorCriteria{MonthsOnTarget: 3, SatisfactionMin: 0.95, BadRateMax: 0.02, ConversionMin: 0.25,
-			KnowledgeMin: 3, LessonAccuracyMin: 0.8, PromotionMonths: 6},
+			KnowledgeMin: 3, LessonAccuracyMin: 0.8},
 		Talks:    Talks{TrendMonths: 3, MaxNote: 1000},
 		Feedback: Feedback{IdleDays: 90, MinVotes: 3, PoorShare: 0.5, RetireShare: 0.2, MaxReason: 200},
 	}
@@ -98,7 +95,6 @@ func (g *Growth) ValidateGrowth() error {
 	s := g.Senior
 	between("senior.months_on_target", s.MonthsOnTarget, 0, 24)
 	between("senior.knowledge_min", s.KnowledgeMin, 0, 1000)
-	between("senior.promotion_months", s.PromotionMonths, 1, 36)
 	share("senior.satisfaction_min", s.SatisfactionMin)
 	share("senior.bad_rate_max", s.BadRateMax)
 	share("senior.conversion_min", s.ConversionMin)

@@ -164,7 +164,7 @@ func (h *Report) handle(ctx context.Context, req *bot.Request) error {
 func ReportTeam(dir *bot.Directory, t *bot.Team) reports.Team {
 	rt := reports.Team{ID: t.ID, Name: t.Name}
 	for _, m := range t.Members {
-		rt.Members = append(rt.Members, reports.Member{ID: m.ID, Name: m.Name, Level: m.Level, Agent: dir.RoleOf(m) == bot.RoleAgent})
+		rt.Members = append(rt.Members, reports.Member{ID: m.ID, Name: m.Name, Level: dir.LevelOf(m), Agent: dir.RoleOf(m) == bot.RoleAgent})
 	}
 	return rt
 }
