@@ -70,7 +70,9 @@ func KnowledgeSettings(c config.Knowledge) knowledge.Settings {
 func (a *App) knowledge() *handlers.Knowledge {
 	return a.feature("knowledge", func() any {
 		svc := knowledge.New(a.Store, knowledgeSettings(a), a.Now)
-		return &handlers.Knowledge{Svc: svc, Words: newWording(a, svc)}
+		f := a.Cfg.Growth.Feedback
+		return &handlers.Knowledge{Svc: svc, Words: newWording(a, svc),
+			Prune: knowledge.PruneRules{IdleDays: f.IdleDays, MinVotes: f.MinVotes, PoorShare: f.PoorShare, RetireShare: f.RetireShare}}
 	}).(*handlers.Knowledge)
 }
 

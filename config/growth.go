@@ -60,7 +60,7 @@ func DefaultGrowth() Growth {
 		Senior: SeniorCriteria{MonthsOnTarget: 3, SatisfactionMin: 0.95, BadRateMax: 0.02, ConversionMin: 0.25,
 			KnowledgeMin: 3, LessonAccuracyMin: 0.8},
 		Talks:    Talks{TrendMonths: 3, MaxNote: 1000},
-		Feedback: Feedback{IdleDays: 90, MinVotes: 3, PoorShare: 0.5, RetireShare: 0.2, MaxReason: 200},
+		Feedback: Feedback{IdleDays: 90, MinVotes: 3, PoorShare: 0.5, RetireShare: 0.2},
 	}
 }
 
@@ -104,7 +104,6 @@ func (g *Growth) ValidateGrowth() error {
 	f := g.Feedback
 	between("feedback.idle_days", f.IdleDays, 1, 3650)
 	between("feedback.min_votes", f.MinVotes, 1, 1000)
-	between("feedback.max_reason", f.MaxReason, 1, 2000)
 	share("feedback.poor_share", f.PoorShare)
 	share("feedback.retire_share", f.RetireShare)
 	return errors.Join(errs...)
