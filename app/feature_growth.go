@@ -10,6 +10,7 @@ import (
 	"github.com/banzu-bot/banzu/growth"
 	"github.com/banzu-bot/banzu/handlers"
 	"github.com/banzu-bot/banzu/jobs"
+	"github.com/banzu-bot/banzu/reports"
 )
 
 // Growing people: levels and promotion (/level, /path), one-to-ones
@@ -30,6 +31,9 @@ func (a *App) growth() *handlers.Growth {
 		Listeners: []growth.Listener{growth.ListenerFunc(a.referralFollowUp)},
 	}
 }
+
+// TalkStats provides the workbook's 面谈 sheet (for ReportBuilder).
+func (a *App) TalkStats() reports.TalkStats { return handlers.TalkStats{St: a.Store} }
 
 // referralFollowUp is the 伯乐奖 follow-up of a promotion: a hire referred
 // with a standing 伯乐奖 and promoted within the reminder months earns the

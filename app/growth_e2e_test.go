@@ -10,6 +10,7 @@ import (
 	"github.com/banzu-bot/banzu/awards"
 	"github.com/banzu-bot/banzu/growth"
 	"github.com/banzu-bot/banzu/jobs"
+	"github.com/banzu-bot/banzu/reports"
 )
 
 func TestLevelsAndReferralFollowUpThroughConsole(t *testing.T) {
@@ -197,5 +198,26 @@ func TestTalksAndMonthlyReminderThroughConsole(t *testing.T) {
 	talks, err := growth.Talks(ctx, r.app.Store, "presale", time.Time{}, time.Time{})
 	if err != nil || len(talks) != 2 || talks[0].Member != "xiaowang" || talks[0].By != "chen" {
 		t.Errorf("talks: %+v %v", talks, err)
+	}
+	// The workbook's 面谈 sheet: what was said only in a private workbook.
+	cell := func(chat string) string {
+		msg, _ := r.waitFile(chat, r.postID(chat, "chen", "/report 本月"))
+		f := r.download(msg.File.URL)
+		rows, err := f.GetRows(reports.SheetTalks)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var all []string
+		for _, row := range rows {
+			all = append(all, strings.Join(row, "|"))
+		}
+		return strings.Join(all, "\n")
+	}
+	group := cell("presale")
+	if !strings.Contains(group, "售前组|小王|2026-11-23|陈主管|（不在群里显示）") || strings.Contains(group, "安排阿强") || !strings.Contains(group, "大刘|||本期没有面谈") {
+		t.Errorf("面谈 sheet posted to the group:\n%s", group)
+	}
+	if private := cell("inbox:chen"); !strings.Contains(private, "小王|2026-11-23|陈主管|售后流程不熟") {
+		t.Errorf("面谈 sheet in the private chat:\n%s", private)
 	}
 }

@@ -127,7 +127,7 @@ func (h *Report) handle(ctx context.Context, req *bot.Request) error {
 	default:
 		teams = []*bot.Team{req.Team}
 	}
-	rq := &reports.Request{From: r.From, To: r.To, Label: r.Label}
+	rq := &reports.Request{From: r.From, To: r.To, Label: r.Label, Private: req.Event.ChatType == bot.ChatSingle}
 	for _, t := range teams {
 		rq.Teams = append(rq.Teams, ReportTeam(dir, t))
 	}
@@ -240,7 +240,7 @@ func (h *Report) sendMonthly(ctx context.Context, b *bot.Bot, slot time.Time) er
 }
 
 func (h *Report) sendManager(ctx context.Context, b *bot.Bot, m *bot.Member, teams []*bot.Team, r period.Range) error {
-	rq := &reports.Request{From: r.From, To: r.To, Label: r.Label}
+	rq := &reports.Request{From: r.From, To: r.To, Label: r.Label, Private: true}
 	for _, t := range teams {
 		rq.Teams = append(rq.Teams, ReportTeam(b.Directory, t))
 	}
