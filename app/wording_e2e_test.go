@@ -8,6 +8,23 @@ import (
 func TestWordingCheckThroughConsole(t *testing.T) {
 	r := start(t, demoConfig(t))
 
+	// /help lists the new commands by role.
+	agentHelp := r.ask("presale", "xiaowang", "/help")
+	for _, want := range []string{"/check（/话术）", "/path（/成长）", "/useful（/有用）", "/notuseful（/没用）"} {
+		if !strings.Contains(agentHelp, want) {
+			t.Errorf("agent /help lacks %s", want)
+		}
+	}
+	if strings.Contains(agentHelp, "/talk") || strings.Contains(agentHelp, "/words") || strings.Contains(agentHelp, "/level") {
+		t.Errorf("agent /help lists supervisor commands:\n%s", agentHelp)
+	}
+	supHelp := r.ask("presale", "chen", "/help")
+	for _, want := range []string{"/words（/词库）", "/level（/职级）", "/talk（/面谈）", "/talks（/面谈记录）"} {
+		if !strings.Contains(supHelp, want) {
+			t.Errorf("supervisor /help lacks %s", want)
+		}
+	}
+
 	// In the group, the check goes to the agent's private chat only.
 	got := r.ask("presale", "xiaowang", "/check 亲，这个我不清楚，你自己看详情页吧，我们家是全网第一")
 	if !strings.Contains(got, "已私信给 小王") || strings.Contains(got, "不清楚") {
