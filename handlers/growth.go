@@ -260,25 +260,23 @@ func (g *Growth) levelCmd() *bot.Command {
 			}
 			c, err := growth.Set(ctx, g.St, growth.Change{Member: m.ID, Team: team.ID, To: to, By: req.Member.ID, Reason: reason, At: now}, levelOf(b.Directory, m))
 			if errors.Is(err, growth.ErrSameLevel) {
-				return bot.Userf("%s 已经是%s。", m.Name, growth.Label(to))
+				// Put the roster in line with the history (a change whose
+				// roster update failed before is completed now).
+				h, err := growth.LoadHistory(ctx, g.St)
+				if err != nil {
+					return err
+				}
+				cur := h.Current(m.ID, levelOf(b.Directory, m))
+				if err := syncLevel(ctx, b, m, cur); err != nil {
+					return err
+				}
+				return bot.Userf("%s 已经是%s。", m.Name, growth.Label(cur))
 			}
 			if err != nil {
 				return err
 			}
-			// The KPI level follows the path (a supervisor keeps the
-			// senior targets); the role follows it at 主管 and above, and
-			// back to 客服 below.
-			kpiLevel := growth.LevelSenior
-			if to == growth.LevelAgent {
-				kpiLevel = growth.LevelAgent
-			}
-			if err := b.Directory.SetLevel(ctx, m.ID, kpiLevel); err != nil {
+			if err := syncLevel(ctx, b, m, to); err != nil {
 				return err
-			}
-			if cur := b.Directory.RoleOf(m); cur != role && cur != bot.RoleAdmin {
-				if err := b.Directory.SetRole(ctx, m.ID, role); err != nil {
-					return err
-				}
 			}
 			b.Logger().Info("level changed", "member_id", m.ID, "from", c.From, "to", c.To, "by", req.Member.ID)
 			var sb strings.Builder
@@ -310,6 +308,31 @@ func (g *Growth) levelCmd() *bot.Command {
 			return req.ReplyText(ctx, sb.String())
 		},
 	}
+}
+
+// syncLevel puts a member's KPI level and role in line with their level
+// on the path: the KPI level is senior from 资深客服 up (a supervisor keeps
+// the senior targets), the role follows at 主管 and above and goes back to
+// 客服 below (an admin keeps theirs).
+func syncLevel(ctx context.Context, b *bot.Bot, m *bot.Member, level string) error {
+	kpiLevel, role := growth.LevelSenior, bot.RoleAgent
+	switch level {
+	case growth.LevelAgent:
+		kpiLevel = growth.LevelAgent
+	case growth.LevelSupervisor:
+		role = bot.RoleSupervisor
+	case growth.LevelManager:
+		role = bot.RoleManager
+	}
+	if b.Directory.LevelOf(m) != kpiLevel {
+		if err := b.Directory.SetLevel(ctx, m.ID, kpiLevel); err != nil {
+			return err
+		}
+	}
+	if cur := b.Directory.RoleOf(m); cur != role && cur != bot.RoleAdmin {
+		return b.Directory.SetRole(ctx, m.ID, role)
+	}
+	return nil
 }
 
 func (g *Growth) pathCmd() *bot.Command {
