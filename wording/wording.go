@@ -190,7 +190,7 @@ func (c Checker) Check(text string) *Result {
 
 // exempt are everyday phrases that contain a listed word but say nothing
 // absolute or negative: "第一时间" is a promise of speed, not a ranking.
-var exempt = []string{"第一时间", "第一次", "第一步", "第一天", "不客气", "不好意思", "不用担心", "别担心", "不要担心", "不麻烦", "不会影响", "非常", "无论"}
+var exempt = []string{"第一时间", "第一次", "第一步", "第一天", "不客气", "不好意思", "不用担心", "别担心", "不要担心", "不麻烦", "不会影响", "不影响", "非常", "无论", "无需", "未发货", "未签收", "未收到"}
 
 // blank replaces the exempt phrases in s by spaces of the same length, so
 // offsets stay put and a listed word inside them is not found.
