@@ -69,7 +69,10 @@ func KnowledgeSettings(c config.Knowledge) knowledge.Settings {
 // knowledge is the App's knowledge handler, built once.
 func (a *App) knowledge() *handlers.Knowledge {
 	return a.feature("knowledge", func() any {
-		return &handlers.Knowledge{Svc: knowledge.New(a.Store, knowledgeSettings(a), a.Now)}
+		svc := knowledge.New(a.Store, knowledgeSettings(a), a.Now)
+		f := a.Cfg.Growth.Feedback
+		return &handlers.Knowledge{Svc: svc, Words: newWording(a, svc),
+			Prune: knowledge.PruneRules{IdleDays: f.IdleDays, MinVotes: f.MinVotes, PoorShare: f.PoorShare, RetireShare: f.RetireShare}}
 	}).(*handlers.Knowledge)
 }
 

@@ -22,6 +22,7 @@ func (a *App) Lessons() *handlers.Lessons {
 	return a.feature("lesson", func() any {
 		l := handlers.NewLessons(a.Bot, lesson.NewRepo(a.Store), LessonOptions(a.Cfg.Lesson), nil, "")
 		l.Titles = a.grantContestTitle
+		l.Practice = &handlers.Drills{Lessons: l, Words: a.knowledge().Words}
 		return l
 	}).(*handlers.Lessons)
 }

@@ -34,6 +34,7 @@ func (a *App) ReportBuilder() *reports.Builder {
 		Lessons:     a.LessonStats(),
 		Knowledge:   a.KnowledgeStats(),
 		Awards:      a.AwardStats(),
+		Talks:       a.TalkStats(),
 		Weights:     a.EvalWeights(),
 		Now:         a.Now,
 		Log:         a.Log,

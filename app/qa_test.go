@@ -47,7 +47,10 @@ func (r *running) say(chat, user, text string) []qaMessage {
 				got = append(got, m)
 			}
 		}
-		if len(got) > 0 {
+		// A "正在生成" notice promises a file: wait for it rather than for
+		// a fixed time (a workbook takes longer than 50 ms under load).
+		building := len(got) == 1 && strings.Contains(got[0].Markdown+got[0].Text, "正在生成")
+		if len(got) > 0 && !building {
 			time.Sleep(50 * time.Millisecond) // a second message (a file) may follow
 			r.drain()
 			r.get(fmt.Sprintf("/console/api/messages?chat_id=%s&after=%d", chat, posted.ID), &page)

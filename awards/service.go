@@ -308,7 +308,8 @@ func (s *Service) Mentor(ctx context.Context, team, mentor, mentee, by string, n
 }
 
 // DueReferrals lists a team's standing 伯乐奖 whose reminder is due on or
-// before today (YYYY-MM-DD).
+// before today (YYYY-MM-DD), leaving out those whose promotion bonus is
+// recorded already (ReferralFollowUp).
 func (s *Service) DueReferrals(ctx context.Context, team, today string) ([]*Entry, error) {
 	st, err := Load(ctx, s.St)
 	if err != nil {
@@ -316,7 +317,7 @@ func (s *Service) DueReferrals(ctx context.Context, team, today string) ([]*Entr
 	}
 	var out []*Entry
 	for _, e := range st.Entries {
-		if e.Kind == KindAward && e.Award == Referral && e.Team == team && e.Due != "" && e.Due <= today && st.Active(e) {
+		if e.Kind == KindAward && e.Award == Referral && e.Team == team && e.Due != "" && e.Due <= today && st.Active(e) && !st.followedUp(e.Subject) {
 			out = append(out, e)
 		}
 	}

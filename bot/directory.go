@@ -31,6 +31,10 @@ type Team struct {
 // rolesColl holds role changes made with /role, keyed by member id.
 const rolesColl = "roles"
 
+// levelsColl holds KPI levels ("agent", "senior") set with /level, keyed by
+// member id; they win over config like roles do.
+const levelsColl = "levels.current"
+
 // chatsColl holds chats learned from messages: "platform\x00chat" -> team id.
 const chatsColl = "chats"
 
@@ -87,6 +91,15 @@ func NewDirectory(ctx context.Context, st store.Store, teams []config.Team) (*Di
 			if r, ok := ParseRole(string(v)); ok {
 				m.Role = r
 			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = st.Scan(ctx, levelsColl, "", "", func(id string, v []byte) error {
+		if m := d.byID[id]; m != nil {
+			m.Level = string(v)
 		}
 		return nil
 	})
@@ -246,6 +259,32 @@ func (d *Directory) SetRole(ctx context.Context, memberID string, r Role) error 
 	}
 	d.mu.Lock()
 	m.Role = r
+	d.mu.Unlock()
+	return nil
+}
+
+// LevelOf returns a member's current KPI level ("agent" or "senior").
+func (d *Directory) LevelOf(m *Member) string {
+	if m == nil {
+		return ""
+	}
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	return m.Level
+}
+
+// SetLevel changes a member's KPI level and stores it so it survives
+// restarts.
+func (d *Directory) SetLevel(ctx context.Context, memberID, level string) error {
+	m := d.Member(memberID)
+	if m == nil {
+		return errors.New("unknown member " + memberID)
+	}
+	if err := d.st.Put(ctx, levelsColl, memberID, []byte(level)); err != nil {
+		return err
+	}
+	d.mu.Lock()
+	m.Level = level
 	d.mu.Unlock()
 	return nil
 }

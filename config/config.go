@@ -20,6 +20,7 @@ type Config struct {
 	Awards    Awards            `yaml:"awards"`
 	Lesson    Lesson            `yaml:"lesson"`
 	Knowledge Knowledge         `yaml:"knowledge"`
+	Growth    Growth            `yaml:"growth"`
 	Schedules map[string]string `yaml:"schedules"` // job name -> cron spec, all teams
 	Teams     []Team            `yaml:"teams"`
 }

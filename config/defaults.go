@@ -25,6 +25,7 @@ func Default() *Config {
 		Awards:    DefaultAwards(),
 		Lesson:    DefaultLesson(),
 		Knowledge: DefaultKnowledge(),
+		Growth:    DefaultGrowth(),
 		Schedules: map[string]string{},
 	}
 }

@@ -98,6 +98,9 @@ func (c *Config) Validate() error {
 	if err := c.Knowledge.ValidateKnowledge(); err != nil {
 		errs = append(errs, err)
 	}
+	if err := c.Growth.ValidateGrowth(); err != nil {
+		errs = append(errs, err)
+	}
 	c.validateTeams(bad)
 	return errors.Join(errs...)
 }

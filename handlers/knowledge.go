@@ -16,12 +16,17 @@ import (
 // asking, searching, reviewing and keeping entries fresh.
 type Knowledge struct {
 	Svc *knowledge.Service
+	// Words (optional) runs the 话术 check on submitted answers and in /review.
+	Words *Wording
+	// Prune decides which entries the weekly review proposes to retire
+	// (zero: knowledge.DefaultPruneRules).
+	Prune knowledge.PruneRules
 }
 
 // Commands lists the knowledge commands.
 func (k *Knowledge) Commands() []*bot.Command {
 	return []*bot.Command{k.submitCmd(), k.askCmd(), k.kbCmd(), k.reviewCmd(), k.approveCmd(), k.rejectCmd(),
-		k.editCmd(), k.verifyCmd(), k.retireCmd(), k.toQuizCmd()}
+		k.editCmd(), k.verifyCmd(), k.retireCmd(), k.toQuizCmd(), k.usefulCmd(), k.notUsefulCmd()}
 }
 
 // kbActor is the sender as the knowledge base sees them. Only a supervisor of
@@ -132,6 +137,9 @@ func (k *Knowledge) submitCmd() *bot.Command {
 			if len(e.Similar) > 0 {
 				fmt.Fprintf(&b, "\n- 相似问：%s", strings.Join(e.Similar, "；"))
 			}
+			if line := k.wordingLine(ctx, req.Team.ID, e.Answer); line != "" {
+				fmt.Fprintf(&b, "\n- %s", line)
+			}
 			if len(matches) > 0 {
 				b.WriteString("\n\n知识库里已有相似的条目，请看看是否重复：")
 				for _, m := range matches {
@@ -186,8 +194,9 @@ func (k *Knowledge) askCmd() *bot.Command {
 					return kbErr(err)
 				}
 				if m != nil {
+					k.used(ctx, req, m.Entry.ID)
 					return req.ReplyText(ctx, fmt.Sprintf("知识库里已有答案：**%s** %s\n答：%s\n\n发送 /kb %d 查看全文。如果这条没有解决你的问题，发送 /ask ! %s 记录下来。",
-						m.Entry.Ref(), m.Entry.Question, m.Entry.Answer, m.Entry.ID, knowledge.Clip(q, 60)))
+						m.Entry.Ref(), m.Entry.Question, m.Entry.Answer, m.Entry.ID, knowledge.Clip(q, 60))+feedbackHint(m.Entry.ID))
 				}
 			}
 			a, err := k.Svc.RecordAsk(ctx, req.Team.ID, kbActor(req), q)
@@ -266,7 +275,12 @@ func (k *Knowledge) kbShow(ctx context.Context, req *bot.Request, id int64) erro
 	if e.State != knowledge.Approved && !actor.Supervisor && e.Submitter != actor.ID {
 		return bot.Userf("%s 不在知识库中（%s）。", e.Ref(), e.State.Label())
 	}
-	return req.ReplyText(ctx, kbEntryText(e, req.Bot().Location(), req.Now()))
+	text := kbEntryText(e, req.Bot().Location(), req.Now())
+	if e.State == knowledge.Approved {
+		k.used(ctx, req, e.ID)
+		text += "\n" + feedbackHint(e.ID)
+	}
+	return req.ReplyText(ctx, text)
 }
 
 // kbEntryText renders one entry in full.
@@ -321,6 +335,9 @@ func (k *Knowledge) reviewCmd() *bot.Command {
 					kbDate(e.Created, req.Bot().Location()), knowledge.Clip(e.Question, 60), knowledge.Clip(e.Answer, 120))
 				if ms, err := k.Svc.Similar(ctx, req.Team.ID, e.Question, 1, e.ID); err == nil && len(ms) > 0 {
 					fmt.Fprintf(&b, "\n⚠ 与 %s 相似（%.0f%%，%s）", ms[0].Entry.Ref(), ms[0].Score*100, ms[0].Entry.State.Label())
+				}
+				if line := k.wordingLine(ctx, req.Team.ID, e.Answer); line != "" {
+					fmt.Fprintf(&b, "\n🌡 %s", line)
 				}
 			}
 			b.WriteString("\n\n通过：/approve 编号 [修改后的答案]　驳回：/reject 编号 原因　修改：/edit 编号 答案")

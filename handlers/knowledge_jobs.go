@@ -35,6 +35,7 @@ func (k *Knowledge) Jobs(b *bot.Bot) []*jobs.Job {
 				return err
 			},
 		},
+		k.PruneJob(b),
 	}
 }
 

@@ -32,7 +32,7 @@ func (p people) Name(id string) string {
 }
 
 func (p people) Level(id string) string {
-	if m := p.dir.Member(id); m != nil && m.Level == kpi.LevelSenior {
+	if m := p.dir.Member(id); m != nil && p.dir.LevelOf(m) == kpi.LevelSenior {
 		return kpi.LevelSenior
 	}
 	return kpi.LevelAgent

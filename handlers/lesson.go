@@ -30,6 +30,9 @@ type Lessons struct {
 	// mu keeps this process's ticker and commands from advancing a lesson
 	// at once (the store lease only excludes other replicas).
 	mu sync.Mutex
+
+	// Practice runs 实操演练 in place of a lesson's quiz (lesson_practice.go); nil: none.
+	Practice PracticeSteps
 }
 
 // NewLessons builds the lesson runner.
@@ -142,6 +145,11 @@ func (l *Lessons) Start(ctx context.Context, t *bot.Team, dest bot.Destination, 
 	s.TeamID, s.Platform, s.ChatID, s.Topic, s.Reason, s.StartedBy = t.ID, dest.Platform, dest.ChatID, topic, reason, by
 	if chosen != nil {
 		s.LessonID = chosen.ID
+		if l.Practice != nil {
+			if err := l.Practice.Plan(ctx, s, chosen); err != nil {
+				return nil, err
+			}
+		}
 	}
 	ok, err := l.Repo.Begin(ctx, s)
 	if err != nil {
@@ -327,7 +335,12 @@ func (l *Lessons) runStep(ctx context.Context, bank *lesson.Bank, s *lesson.Sess
 		}
 		q, _ := bank.Question(sq.QID)
 		return send(questionMessage(s, step.Q, q, l.Bot.Directory))
+	case lesson.StepPractice:
+		return l.Practice.Open(ctx, s, now)
 	case lesson.StepResults:
+		if s.Practice != nil && l.Practice != nil {
+			return l.Practice.End(ctx, s, now)
+		}
 		if err := l.reveal(ctx, bank, s, len(s.Questions)-1); err != nil {
 			return err
 		}

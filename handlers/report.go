@@ -127,7 +127,7 @@ func (h *Report) handle(ctx context.Context, req *bot.Request) error {
 	default:
 		teams = []*bot.Team{req.Team}
 	}
-	rq := &reports.Request{From: r.From, To: r.To, Label: r.Label}
+	rq := &reports.Request{From: r.From, To: r.To, Label: r.Label, Private: req.Event.ChatType == bot.ChatSingle}
 	for _, t := range teams {
 		rq.Teams = append(rq.Teams, ReportTeam(dir, t))
 	}
@@ -164,7 +164,7 @@ func (h *Report) handle(ctx context.Context, req *bot.Request) error {
 func ReportTeam(dir *bot.Directory, t *bot.Team) reports.Team {
 	rt := reports.Team{ID: t.ID, Name: t.Name}
 	for _, m := range t.Members {
-		rt.Members = append(rt.Members, reports.Member{ID: m.ID, Name: m.Name, Level: m.Level, Agent: dir.RoleOf(m) == bot.RoleAgent})
+		rt.Members = append(rt.Members, reports.Member{ID: m.ID, Name: m.Name, Level: dir.LevelOf(m), Agent: dir.RoleOf(m) == bot.RoleAgent})
 	}
 	return rt
 }
@@ -240,7 +240,7 @@ func (h *Report) sendMonthly(ctx context.Context, b *bot.Bot, slot time.Time) er
 }
 
 func (h *Report) sendManager(ctx context.Context, b *bot.Bot, m *bot.Member, teams []*bot.Team, r period.Range) error {
-	rq := &reports.Request{From: r.From, To: r.To, Label: r.Label}
+	rq := &reports.Request{From: r.From, To: r.To, Label: r.Label, Private: true}
 	for _, t := range teams {
 		rq.Teams = append(rq.Teams, ReportTeam(b.Directory, t))
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/banzu-bot/banzu/bot"
+	"github.com/banzu-bot/banzu/growth"
 )
 
 // WhoAmI is /whoami: who the bot thinks you are.
@@ -41,7 +42,7 @@ func Roster() *bot.Command {
 			fmt.Fprintf(&b, "**%s 成员（%d 人）**\n", req.Team.Name, len(req.Team.Members))
 			for _, m := range req.Team.Members {
 				fmt.Fprintf(&b, "- %s · %s", m.Name, req.Bot().Directory.RoleOf(m).Label())
-				if m.Level == "senior" {
+				if req.Bot().Directory.LevelOf(m) == "senior" {
 					b.WriteString(" · 资深")
 				}
 				if len(m.Config.Aliases) > 0 {
@@ -71,6 +72,9 @@ func SetRole() *bot.Command {
 			}
 			r, ok := bot.ParseRole(req.Args[1])
 			if !ok || r == bot.RoleGuest {
+				if l, isLevel := growth.ParseLevel(req.Args[1]); isLevel && l == growth.LevelSenior {
+					return bot.Userf("“%s”是职级，不是角色。请用 /level %s %s 调整职级（会记入职级记录，并按资深目标考核）。", req.Args[1], req.Args[0], req.Args[1])
+				}
 				return bot.Usagef("不认识的角色 %q。", req.Args[1])
 			}
 			if r > req.Role {

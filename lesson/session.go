@@ -134,6 +134,7 @@ type Session struct {
 	Questions []SessionQuestion `json:"questions"`
 	Limit     time.Duration     `json:"limit"` // per question
 	Done      bool              `json:"done,omitempty"`
+	Practice  *Practice         `json:"practice,omitempty"` // 实操演练 instead of the quiz (practice.go)
 }
 
 // NewSession plans a session starting at start: for a lesson the knowledge

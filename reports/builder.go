@@ -34,10 +34,11 @@ const (
 	SheetKnowledge = "知识众筹"
 	SheetAwards    = "荣誉勋章"
 	SheetEval      = "三维绩效"
+	SheetTalks     = "面谈"
 )
 
 // Sheets lists the sheet names in workbook order.
-var Sheets = []string{SheetOverview, SheetAgents, SheetDaily, SheetRanking, SheetLessons, SheetKnowledge, SheetAwards, SheetEval}
+var Sheets = []string{SheetOverview, SheetAgents, SheetDaily, SheetRanking, SheetLessons, SheetKnowledge, SheetAwards, SheetEval, SheetTalks}
 
 // ErrNoData means the period has no KPI data for the request.
 var ErrNoData = errors.New("reports: no data in the period")
@@ -52,6 +53,7 @@ type Builder struct {
 	Lessons     LessonStats
 	Knowledge   KnowledgeStats
 	Awards      AwardStats
+	Talks       TalkStats
 	Now         func() time.Time
 	Log         *slog.Logger
 	TmpDir      string // where excelize spills large sheets (created if needed); "" is the system's
@@ -188,6 +190,7 @@ func (b *Builder) Write(ctx context.Context, req *Request, w io.Writer) (*Built,
 		func() error { return b.knowledgeSheet(f, st, req, data, x) },
 		func() error { return b.awardSheet(f, st, req, data, x) },
 		func() error { return b.evalSheet(f, st, req, data, x) },
+		func() error { return b.talkSheet(f, st, req, data, x) },
 	} {
 		if err := step(); err != nil {
 			return sum, err

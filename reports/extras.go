@@ -42,6 +42,7 @@ type extras struct {
 	lessons   map[string][]LessonRow // nil: no provider
 	knowledge map[string][]KnowledgeRow
 	awards    map[string][]AwardRow
+	talks     map[string][]TalkRow
 	points    map[string]map[string]int // team -> member -> points in the period; nil: none
 	untimed   int                       // ledger entries without a time
 	failed    map[string]string         // sheet -> why its data is missing
@@ -87,6 +88,16 @@ func (b *Builder) extras(ctx context.Context, req *Request, data []*teamData) (*
 				fail(SheetAwards, id, err)
 			}
 			x.awards[id] = rows
+		}
+		if b.Talks != nil {
+			if x.talks == nil {
+				x.talks = map[string][]TalkRow{}
+			}
+			rows, err := b.Talks.TalkSheet(ctx, id, req.From, to)
+			if err != nil {
+				fail(SheetTalks, id, err)
+			}
+			x.talks[id] = rows
 		}
 	}
 	if b.Points != nil {

@@ -27,6 +27,9 @@ type Request struct {
 	From, To time.Time // inclusive days
 	Label    string    // period label for titles, e.g. "2026年10月"
 	Agent    string    // one member id, or "" for every agent
+	// Private: the workbook goes to supervisors and managers only (a
+	// private chat, a file on disk), so the 面谈 sheet shows what was said.
+	Private bool
 }
 
 // FromDate and ToDate are the bounds as YYYY-MM-DD.

@@ -60,7 +60,7 @@ func reportCmd(ctx context.Context, args []string, stdout, stderr io.Writer, env
 	if err != nil {
 		return err
 	}
-	req := &reports.Request{From: r.From, To: r.To, Label: r.Label}
+	req := &reports.Request{From: r.From, To: r.To, Label: r.Label, Private: true}
 	subject := ""
 	for i, t := range teams {
 		req.Teams = append(req.Teams, handlers.ReportTeam(a.Directory, t))
