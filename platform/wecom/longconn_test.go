@@ -246,13 +246,59 @@ func TestLongConnFileAndCard(t *testing.T) {
 		!strings.Contains(tc.Str("template_card", "sub_title_text"), "B. 卖家承担全部运费") {
 		t.Fatalf("template card: %+v", tc.Body)
 	}
-	if b := buttons[1].(map[string]any); b["key"] != "B" || b["text"] != "B" {
+	key, _ := ButtonKey("lesson:s1:0", "B")
+	if b := buttons[1].(map[string]any); b["key"] != key || b["text"] != "B" {
 		t.Errorf("button: %v", b)
 	}
-	srv.SendClick(wecomtest.Click{ChatID: "wrkPre", UserID: "u2", CardType: "button_interaction", TaskID: task, Key: "B"})
+	srv.SendClick(wecomtest.Click{ChatID: "wrkPre", UserID: "u2", CardType: "button_interaction", TaskID: task, Key: key})
 	ev := c.sink.wait(t, 1)[0]
 	if ev.Action == nil || ev.Action.CardID != "lesson:s1:0" || len(ev.Action.OptionID) != 1 || ev.Action.OptionID[0] != "B" || ev.ChatID != "wrkPre" {
 		t.Fatalf("click event: %+v %+v", ev, ev.Action)
+	}
+	// WeCom may leave task_id out of a button click (a field report), and
+	// WeCom's SDK describes a flat event.event_key: both answer the quiz.
+	srv.SendClick(wecomtest.Click{ChatID: "wrkPre", UserID: "u3", CardType: "button_interaction", Key: key, NoTaskID: true})
+	srv.SendClick(wecomtest.Click{ChatID: "wrkPre", UserID: "u4", Key: key, Flat: true})
+	for _, ev := range c.sink.wait(t, 2)[1:] {
+		if ev.Action == nil || ev.Action.CardID != "lesson:s1:0" || strings.Join(ev.Action.OptionID, ",") != "B" {
+			t.Fatalf("click without task_id (%s): %+v", ev.SenderID, ev.Action)
+		}
+	}
+}
+
+func TestCardRowsAndKeys(t *testing.T) {
+	four := &bot.Card{ID: "lesson:s2:1", Title: "第 2 题", Options: []bot.CardOption{
+		{ID: "A", Label: "A"}, {ID: "B", Label: "B"}, {ID: "C", Label: "C"}, {ID: "D", Label: "D"}}}
+	card, ok := templateCard(four)
+	if !ok || card["card_type"] != "vote_interaction" {
+		t.Fatalf("four options: %v (want a list and a submit button: rows over 3 buttons are cut off)", card)
+	}
+	three := &bot.Card{ID: "c3", Title: "t", Options: four.Options[:3]}
+	if card, _ := templateCard(three); card["card_type"] != "button_interaction" || len(card["button_list"].([]map[string]any)) != 3 {
+		t.Fatalf("three options: %v", card)
+	}
+	for _, id := range []string{"lesson:s1:0", "卡片|一", "a@b"} {
+		k, ok := ButtonKey(id, "选项@1")
+		if !ok || strings.Trim(k, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-@") != "" {
+			t.Fatalf("key %q has characters outside task_id's alphabet", k)
+		}
+		body := `{"msgid":"e","chatid":"c","chattype":"group","from":{"userid":"u"},"msgtype":"event","event":{"eventtype":"template_card_event",` +
+			`"template_card_event":{"card_type":"button_interaction","event_key":"` + k + `"}}}`
+		ev, ok, err := DecodeEvent([]byte(body), testNow)
+		if err != nil || !ok || ev.Action.CardID != id || strings.Join(ev.Action.OptionID, ",") != "选项@1" {
+			t.Fatalf("%s: %+v %v %v", id, ev.Action, ok, err)
+		}
+	}
+	if _, ok := ButtonKey(strings.Repeat("x", 100), "A"); ok {
+		t.Error("a key over 128 bytes was accepted")
+	}
+	// A vote card's submit without task_id: the key names the card.
+	body := `{"msgid":"e","chatid":"c","from":{"userid":"u"},"msgtype":"event","event":{"eventtype":"template_card_event",` +
+		`"template_card_event":{"card_type":"vote_interaction","event_key":"` + submitKey("c4", false) +
+		`","selected_items":{"selected_item":[{"question_key":"q","option_ids":{"option_id":["D"]}}]}}}}`
+	ev, ok, err := DecodeEvent([]byte(body), testNow)
+	if err != nil || !ok || ev.Action.CardID != "c4" || strings.Join(ev.Action.OptionID, ",") != "D" {
+		t.Fatalf("vote without task_id: %+v %v %v", ev.Action, ok, err)
 	}
 }
 
@@ -267,7 +313,7 @@ func TestTemplateCardVoteAndTaskID(t *testing.T) {
 	if cb["mode"] != 1 || len(cb["option_list"].([]map[string]any)) != 3 {
 		t.Errorf("checkbox: %v", cb)
 	}
-	if sb := card["submit_button"].(map[string]string); sb["key"] != submitKeyOption || sb["text"] != "提交" {
+	if sb := card["submit_button"].(map[string]string); sb["key"] != submitKey(c.ID, true) || sb["text"] != "提交" {
 		t.Errorf("submit: %v", sb)
 	}
 	task := card["task_id"].(string)
@@ -284,7 +330,7 @@ func TestTemplateCardVoteAndTaskID(t *testing.T) {
 		t.Errorf("foreign task id: %q", got)
 	}
 	body := `{"msgid":"e9","chatid":"c","chattype":"group","from":{"userid":"u"},"event":{"eventtype":"template_card_event",` +
-		`"template_card_event":{"card_type":"vote_interaction","event_key":"` + submitKeyOption + `","task_id":"` + task +
+		`"template_card_event":{"card_type":"vote_interaction","event_key":"` + submitKey(c.ID, true) + `","task_id":"` + task +
 		`","selected_items":{"selected_item":[{"question_key":"q","option_ids":{"option_id":["A","C"]}}]}}}}`
 	ev, ok, err := DecodeEvent([]byte(body), testNow)
 	if err != nil || !ok || ev.Action.CardID != c.ID || strings.Join(ev.Action.OptionID, ",") != "A,C,submit" {

@@ -277,6 +277,12 @@ type Click struct {
 	TaskID   string   // the task_id of the card clicked
 	Key      string   // the button's key (event_key)
 	Options  []string // vote: chosen option ids
+	// NoTaskID leaves task_id out, as WeCom does in some button callbacks
+	// (a field report).
+	NoTaskID bool
+	// Flat sends the shape WeCom's Node SDK's types describe:
+	// event.event_key and event.task_id, no template_card_event object.
+	Flat bool
 }
 
 // SendClick pushes a template_card_event and returns its req_id.
@@ -288,16 +294,26 @@ func (s *Server) SendClick(c Click) string {
 		c.MsgID = fmt.Sprintf("ev-%d", s.seq)
 	}
 	s.mu.Unlock()
-	ev := map[string]any{"card_type": c.CardType, "event_key": c.Key, "task_id": c.TaskID}
+	ev := map[string]any{"card_type": c.CardType, "event_key": c.Key}
+	if !c.NoTaskID {
+		ev["task_id"] = c.TaskID
+	}
 	if len(c.Options) > 0 {
 		ev["selected_items"] = map[string]any{"selected_item": []any{map[string]any{
 			"question_key": "q", "option_ids": map[string]any{"option_id": c.Options},
 		}}}
 	}
+	event := map[string]any{"eventtype": "template_card_event", "template_card_event": ev}
+	if c.Flat {
+		event = map[string]any{"eventtype": "template_card_event", "event_key": c.Key}
+		if !c.NoTaskID && c.TaskID != "" {
+			event["task_id"] = c.TaskID
+		}
+	}
 	body := map[string]any{
 		"msgid": c.MsgID, "aibotid": s.BotID, "chatid": c.ChatID, "chattype": "group",
 		"from": map[string]string{"userid": c.UserID}, "create_time": time.Now().Unix(), "msgtype": "event",
-		"event": map[string]any{"eventtype": "template_card_event", "template_card_event": ev},
+		"event": event,
 	}
 	return s.push("aibot_event_callback", body)
 }
