@@ -84,6 +84,11 @@ type WeComAIBot struct {
 	BotID          string `yaml:"bot_id"`
 	Secret         string `yaml:"secret" secret:"true"`
 	WSURL          string `yaml:"ws_url"`
+	// ReconnectAfterKick is how many minutes the long connection waits
+	// before subscribing again after WeCom closed it because another
+	// connection took the robot (disconnected_event); 0, the default, means
+	// it stays down until `banzu wecom reconnect` or a restart.
+	ReconnectAfterKick int `yaml:"reconnect_after_kick_minutes"`
 }
 
 // DingTalk configures the DingTalk adapter.

@@ -143,6 +143,54 @@ func TestLongConnSubscribeReplyReconnect(t *testing.T) {
 	}
 }
 
+func TestLongConnControlCharactersAndOneReply(t *testing.T) {
+	srv := wecomtest.New(t, lcBot, lcSecret)
+	c := startLongConn(t, srv, lcSecret, nil, fastTuning())
+	waitTrue(t, "client connected", c.p.Connected)
+
+	// A frame carrying raw control characters (inside the text and before
+	// the JSON) is cleaned as WeCom's SDK does, not skipped.
+	reqID := srv.SendText(wecomtest.Message{MsgID: "m1", ChatID: "wrkA", UserID: "u1", Text: "/help", Control: true})
+	ev := c.sink.wait(t, 1)[0]
+	if ev.Text != "/help" || ev.MessageID != "m1" || ev.Reply[ReplyReqIDKey] != reqID {
+		t.Fatalf("event from a frame with \\x01: %+v", ev)
+	}
+	// A frame that still is not JSON is counted (and logged with its req_id).
+	srv.SendRaw([]byte(`{"cmd":"aibot_msg_callback","headers":{"req_id":"cb-broken"},"body":{"msgid":`))
+	waitTrue(t, "undecodable frame counted", func() bool { return c.p.UndecodableFrames() == 1 })
+	if got := peekReqID([]byte(`{"cmd":"x","headers":{"req_id":"cb-broken"},"body":{`)); got != "cb-broken" {
+		t.Errorf("peekReqID = %q", got)
+	}
+
+	// One reply per req_id: the first message for the event answers the
+	// callback, every later one (a caption, then a file) is pushed, in order.
+	dest := lcReplyDest(ev)
+	if err := c.p.Send(context.Background(), dest, bot.Message{Text: "第一条"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.p.Send(context.Background(), dest, bot.Message{Markdown: "**报表**", File: &bot.File{Name: "r.xlsx", Data: []byte("xlsx")}}); err != nil {
+		t.Fatal(err)
+	}
+	st := srv.State()
+	if resp := st.Of("aibot_respond_msg"); len(resp) != 1 || resp[0].ReqID != reqID || resp[0].Str("stream", "content") != "第一条" {
+		t.Fatalf("replies on the req_id: %+v", resp)
+	}
+	push := st.Of("aibot_send_msg")
+	if len(push) != 2 || push[0].Str("markdown", "content") != "**报表**" || push[1].Str("msgtype") != "file" {
+		t.Fatalf("pushes (caption, then file): %+v", push)
+	}
+	var order []string
+	for _, r := range st.Requests {
+		switch r.Cmd {
+		case "aibot_send_msg", "aibot_upload_media_init":
+			order = append(order, r.Cmd+":"+r.Str("msgtype"))
+		}
+	}
+	if strings.Join(order, ",") != "aibot_send_msg:markdown,aibot_upload_media_init:,aibot_send_msg:file" {
+		t.Errorf("order: %v", order)
+	}
+}
+
 func TestLongConnBadSecret(t *testing.T) {
 	srv := wecomtest.New(t, lcBot, lcSecret)
 	c := startLongConn(t, srv, "wrong", nil, fastTuning())
@@ -175,20 +223,76 @@ func TestLongConnHeartbeat(t *testing.T) {
 
 func TestLongConnDisconnectedEventNoWar(t *testing.T) {
 	srv := wecomtest.New(t, lcBot, lcSecret)
-	a := startLongConn(t, srv, lcSecret, nil, fastTuning())
+	tune := fastTuning()
+	tune.Takeover = 0 // the default: stay down until asked
+	a := startLongConn(t, srv, lcSecret, nil, tune)
 	srv.Wait(lcWait, "first client", func(s wecomtest.Snapshot) bool { return s.Online })
 	waitTrue(t, "a connected", a.p.Connected)
 	// Another deployment of the same robot subscribes: WeCom kicks a.
-	b := startLongConn(t, srv, lcSecret, nil, fastTuning())
+	b := startLongConn(t, srv, lcSecret, nil, tune)
 	srv.Wait(lcWait, "the kick", func(s wecomtest.Snapshot) bool { return s.Kicks == 1 })
-	waitTrue(t, "a disconnected", func() bool { return !a.p.Connected() })
+	waitTrue(t, "a reports the kick", a.p.Kicked)
 	waitTrue(t, "b connected", b.p.Connected)
-	waitTrue(t, "a's reconnect counted", func() bool { return a.p.Reconnects() == 1 })
-	// a stays away (Takeover is an hour here) instead of kicking b back.
+	if a.p.Connected() || a.p.Kicks() != 1 || b.p.Kicked() {
+		t.Fatalf("a connected %v, a kicks %d, b kicked %v", a.p.Connected(), a.p.Kicks(), b.p.Kicked())
+	}
+	// a stays down instead of kicking b back.
 	time.Sleep(100 * time.Millisecond)
-	st := srv.State()
-	if st.Kicks != 1 || st.Subscribed != 2 || a.p.Connected() || !b.p.Connected() {
+	if st := srv.State(); st.Kicks != 1 || st.Subscribed != 2 || a.p.Connected() || !a.p.Kicked() {
 		t.Fatalf("reconnect war: kicks %d, subscriptions %d, a connected %v", st.Kicks, st.Subscribed, a.p.Connected())
+	}
+	// The operator moves the robot back to a: b is kicked in turn.
+	was, err := a.p.Reconnect(context.Background())
+	if err != nil || !was {
+		t.Fatalf("Reconnect: %v %v", was, err)
+	}
+	srv.Wait(lcWait, "a subscribed again", func(s wecomtest.Snapshot) bool { return s.Subscribed == 3 && s.Kicks == 2 })
+	waitTrue(t, "b reports the kick", b.p.Kicked)
+	waitTrue(t, "a connected again", a.p.Connected)
+	if a.p.Kicked() {
+		t.Error("a still reports the kick")
+	}
+}
+
+func TestLongConnKickDelayAndReplicas(t *testing.T) {
+	srv := wecomtest.New(t, lcBot, lcSecret)
+	// With a configured delay the kicked side subscribes again on its own.
+	tune := fastTuning()
+	tune.Takeover = 30 * time.Millisecond
+	a := startLongConn(t, srv, lcSecret, nil, tune)
+	waitTrue(t, "a connected", a.p.Connected)
+	b := startLongConn(t, srv, lcSecret, nil, fastTuning()) // b: an hour
+	srv.Wait(lcWait, "the kick", func(s wecomtest.Snapshot) bool { return s.Kicks >= 1 })
+	srv.Wait(lcWait, "a back after the delay, b kicked", func(s wecomtest.Snapshot) bool { return s.Kicks >= 2 })
+	waitTrue(t, "b reports the kick", b.p.Kicked)
+	waitTrue(t, "a connected", a.p.Connected)
+	b.stop()
+	a.stop()
+
+	// Replicas sharing a store: the kick is recorded there, a replica
+	// (started before it) that takes the lease stays down too, and
+	// Reconnect on any replica brings the holder back. A replica started
+	// after the kick connects: a restart is an operator's decision.
+	srv2 := wecomtest.New(t, lcBot, lcSecret)
+	st := openStore(t)
+	r1 := startLongConn(t, srv2, lcSecret, st, fastTuning())
+	waitTrue(t, "r1 connected", r1.p.Connected)
+	r2 := startLongConn(t, srv2, lcSecret, st, fastTuning())
+	intruder := startLongConn(t, srv2, lcSecret, nil, fastTuning())
+	waitTrue(t, "r1 kicked", r1.p.Kicked)
+	waitTrue(t, "intruder connected", intruder.p.Connected)
+	intruder.stop()
+	r1.stop() // r2 takes the lease and sees the kick in the store
+	waitTrue(t, "r2 stays down", r2.p.Kicked)
+	if r2.p.Connected() {
+		t.Fatal("r2 connected although the robot was taken")
+	}
+	if _, err := r1.p.Reconnect(context.Background()); err != nil { // the CLI reached another replica
+		t.Fatal(err)
+	}
+	waitTrue(t, "r2 connected after the reconnect", r2.p.Connected)
+	if r2.p.Kicked() {
+		t.Error("r2 still reports the kick")
 	}
 }
 

@@ -9,6 +9,7 @@
 package wecomtest
 
 import (
+	"bytes"
 	"context"
 	"crypto/md5"
 	"encoding/base64"
@@ -238,6 +239,10 @@ type Message struct {
 	UserID   string
 	Text     string // sent as "@Robot " + Text
 	ChatType string // "group" (default with a ChatID) or "single"
+	// Control puts raw control characters into the frame (after the text
+	// and between JSON tokens), as real WeCom frames carry them; WeCom's
+	// SDK strips [\x00-\x08\x0B-\x0D\x0E-\x1F] before parsing.
+	Control bool
 }
 
 // SendText pushes an aibot_msg_callback text message to the subscribed
@@ -265,7 +270,30 @@ func (s *Server) SendText(m Message) string {
 	if m.ChatID != "" {
 		body["chatid"] = m.ChatID
 	}
+	if m.Control {
+		body["text"] = map[string]string{"content": "@班组助手 " + m.Text + "\x01"}
+		return s.pushRaw("aibot_msg_callback", body, func(b []byte) []byte {
+			b = bytes.ReplaceAll(b, []byte(`\u0001`), []byte{0x01})
+			return append([]byte{0x0b, 0x1f}, b...)
+		})
+	}
 	return s.push("aibot_msg_callback", body)
+}
+
+// SendRaw writes data as one text frame to the subscribed connection, as it
+// is (a frame that is not JSON, say).
+func (s *Server) SendRaw(data []byte) {
+	s.t.Helper()
+	s.mu.Lock()
+	c := s.current
+	s.mu.Unlock()
+	if c == nil {
+		s.t.Fatalf("wecomtest: raw frame with no subscribed client")
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_ = c.c.Write(ctx, websocket.MessageText, data)
 }
 
 // Click describes a template card click.
@@ -321,6 +349,12 @@ func (s *Server) SendClick(c Click) string {
 // push sends a callback to the subscribed connection.
 func (s *Server) push(cmd string, body map[string]any) string {
 	s.t.Helper()
+	return s.pushRaw(cmd, body, nil)
+}
+
+// pushRaw is push with the encoded frame passed through edit.
+func (s *Server) pushRaw(cmd string, body map[string]any, edit func([]byte) []byte) string {
+	s.t.Helper()
 	s.mu.Lock()
 	c := s.current
 	if c == nil {
@@ -333,7 +367,15 @@ func (s *Server) push(cmd string, body map[string]any) string {
 	c.callbacks[reqID] = true
 	s.mu.Unlock()
 	b, _ := json.Marshal(body)
-	s.write(c, Frame{Cmd: cmd, Headers: Headers{ReqID: reqID}, Body: b})
+	f := Frame{Cmd: cmd, Headers: Headers{ReqID: reqID}, Body: b}
+	if edit == nil {
+		s.write(c, f)
+		return reqID
+	}
+	data, _ := json.Marshal(f)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_ = c.c.Write(ctx, websocket.MessageText, edit(data))
 	return reqID
 }
 
