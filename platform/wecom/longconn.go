@@ -645,11 +645,23 @@ func (p *Platform) readLoop(ctx context.Context, w *wsConn) error {
 func (p *Platform) onCallback(w *wsConn, f Frame) error {
 	received := p.now()
 	var peek struct {
+		From struct {
+			UserID string `json:"userid"`
+		} `json:"from"`
 		Event *struct {
 			EventType string `json:"eventtype"`
+			TaskID    string `json:"task_id"`
+			Card      *struct {
+				TaskID string `json:"task_id"`
+			} `json:"template_card_event"`
 		} `json:"event"`
 	}
 	_ = json.Unmarshal(f.Body, &peek)
+	if peek.Event != nil && peek.Event.EventType == "enter_chat" && f.Headers.ReqID != "" {
+		// A user opened a chat with the robot: greet within 5 s.
+		p.welcome(w, f.Headers.ReqID, peek.From.UserID)
+		return nil
+	}
 	if peek.Event != nil && peek.Event.EventType == "disconnected_event" {
 		p.log.Warn("wecom long connection: disconnected_event received", "conn", w.id, "req_id", f.Headers.ReqID)
 		return errKicked
@@ -664,10 +676,21 @@ func (p *Platform) onCallback(w *wsConn, f Frame) error {
 		return nil
 	}
 	// A reply goes back on this connection with the callback's req_id;
-	// clicks are answered in the chat (aibot_send_msg).
+	// a click's req_id only takes a card update (see sendScoped), other
+	// answers to a click are pushed into the chat (aibot_send_msg).
 	ev.Reply = nil
-	if f.Cmd == CmdMsgCallback && f.Headers.ReqID != "" {
+	if f.Headers.ReqID != "" {
 		ev.Reply = map[string]string{ReplyReqIDKey: f.Headers.ReqID, ReplyConnKey: w.id}
+		if f.Cmd == CmdEventCallback && peek.Event != nil {
+			// A click: its req_id takes a card update within 5 s.
+			ev.Reply[ReplyKindKey] = "click"
+			ev.Reply[ReplyReceivedKey] = received.UTC().Format(time.RFC3339Nano)
+			if task := peek.Event.TaskID; task != "" {
+				ev.Reply[ReplyTaskKey] = task
+			} else if peek.Event.Card != nil && peek.Event.Card.TaskID != "" {
+				ev.Reply[ReplyTaskKey] = peek.Event.Card.TaskID
+			}
+		}
 	}
 	if !p.queue.enqueue(ev) {
 		p.log.Error("wecom long connection: event queue full, message dropped", "msg_id", ev.MessageID, "chat_id", ev.ChatID)

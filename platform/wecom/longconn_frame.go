@@ -17,15 +17,17 @@ import (
 // Commands of the intelligent robot's long connection (see
 // ../shared/platform-notes.md, "Intelligent-robot long connection").
 const (
-	CmdSubscribe     = "aibot_subscribe"
-	CmdPing          = "ping"
-	CmdMsgCallback   = "aibot_msg_callback"
-	CmdEventCallback = "aibot_event_callback"
-	CmdRespondMsg    = "aibot_respond_msg"
-	CmdSendMsg       = "aibot_send_msg"
-	CmdUploadInit    = "aibot_upload_media_init"
-	CmdUploadChunk   = "aibot_upload_media_chunk"
-	CmdUploadFinish  = "aibot_upload_media_finish"
+	CmdSubscribe      = "aibot_subscribe"
+	CmdPing           = "ping"
+	CmdMsgCallback    = "aibot_msg_callback"
+	CmdEventCallback  = "aibot_event_callback"
+	CmdRespondMsg     = "aibot_respond_msg"
+	CmdRespondUpdate  = "aibot_respond_update_msg"
+	CmdRespondWelcome = "aibot_respond_welcome_msg"
+	CmdSendMsg        = "aibot_send_msg"
+	CmdUploadInit     = "aibot_upload_media_init"
+	CmdUploadChunk    = "aibot_upload_media_chunk"
+	CmdUploadFinish   = "aibot_upload_media_finish"
 )
 
 // Error codes of the long connection.

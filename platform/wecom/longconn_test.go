@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -498,4 +499,77 @@ func TestLongConnLeaseHandover(t *testing.T) {
 	if s.MaxConcurrent != 1 || s.Kicks != 0 || s.Subscribed != 3 {
 		t.Errorf("max concurrent %d, kicks %d, subscriptions %d", s.MaxConcurrent, s.Kicks, s.Subscribed)
 	}
+}
+
+func TestLongConnCardUpdateOnlyForAndWelcome(t *testing.T) {
+	srv := wecomtest.New(t, lcBot, lcSecret)
+	team := config.Team{ID: "presale", WeCom: config.TeamWeCom{ChatID: "wrkPre"}, Members: []config.Member{
+		{ID: "xw", Name: "小王", WeComUserID: "u-agent", Role: "agent"},
+		{ID: "chen", Name: "陈主管", WeComUserID: "u-sup", Role: "supervisor"},
+	}}
+	c := startLongConn(t, srv, lcSecret, nil, fastTuning(), team)
+	waitTrue(t, "client connected", c.p.Connected)
+	ctx := context.Background()
+	card := &bot.Card{ID: "quiz:1", Title: "第 1 题", Options: []bot.CardOption{{ID: "A", Label: "A"}, {ID: "B", Label: "B"}}}
+	if err := c.p.Send(ctx, bot.Destination{Platform: "wecom", ChatID: "wrkPre"}, bot.Message{Card: card}); err != nil {
+		t.Fatal(err)
+	}
+	key, _ := ButtonKey("quiz:1", "B")
+	clickReq := srv.SendClick(wecomtest.Click{ChatID: "wrkPre", UserID: "u-agent", CardType: "button_interaction", Key: key, NoTaskID: true})
+	ev := c.sink.wait(t, 1)[0]
+	if ev.Reply[ReplyKindKey] != "click" || ev.Reply[ReplyReqIDKey] != clickReq {
+		t.Fatalf("click reply handle: %v", ev.Reply)
+	}
+	dest := bot.Destination{Platform: "wecom", ChatID: ev.ChatID, Reply: ev.Reply}
+
+	// The clicked card is updated in place for the clicker only.
+	done := &bot.Card{ID: "quiz:1", Title: "第 1 题 · 已作答", Options: []bot.CardOption{{ID: "A", Label: "A"}, {ID: "B", Label: "✓ B"}}}
+	if err := c.p.Send(ctx, dest, bot.Message{Card: done, Update: true, OnlyFor: []string{"u-agent"}}); err != nil {
+		t.Fatal(err)
+	}
+	up := srv.State().Of("aibot_respond_update_msg")
+	if len(up) != 1 || up[0].ReqID != clickReq || up[0].Str("response_type") != "update_template_card" ||
+		up[0].Str("template_card", "main_title", "title") != "第 1 题 · 已作答" || fmt.Sprint(up[0].Body["userids"]) != "[u-agent]" {
+		t.Fatalf("card update: %+v", up)
+	}
+	// A second update for the same click cannot use the req_id again: the
+	// clicker gets it in a single chat, not the group.
+	if err := c.p.Send(ctx, dest, bot.Message{Card: done, Update: true, OnlyFor: []string{"u-agent"}}); err != nil {
+		t.Fatal(err)
+	}
+	// A click whose 5 s window has passed, to everybody: a new card in the chat.
+	late := bot.Destination{Platform: "wecom", ChatID: "wrkPre", Reply: map[string]string{ReplyReqIDKey: "cb-old", ReplyConnKey: ev.Reply[ReplyConnKey],
+		ReplyKindKey: "click", ReplyReceivedKey: time.Now().Add(-6 * time.Second).UTC().Format(time.RFC3339Nano)}}
+	if err := c.p.Send(ctx, late, bot.Message{Card: done, Update: true}); err != nil {
+		t.Fatal(err)
+	}
+	// OnlyFor without Update: a private message to each user.
+	if err := c.p.Send(ctx, bot.Destination{Platform: "wecom", ChatID: "wrkPre"}, bot.Message{Markdown: "你的成绩：3/3", OnlyFor: []string{"u-agent", "u-sup"}}); err != nil {
+		t.Fatal(err)
+	}
+	st := srv.State()
+	if len(st.Of("aibot_respond_update_msg")) != 1 {
+		t.Errorf("updates: %+v", st.Of("aibot_respond_update_msg"))
+	}
+	var got []string
+	for _, r := range st.Of("aibot_send_msg")[1:] {
+		got = append(got, r.Str("chatid")+":"+r.Str("msgtype"))
+	}
+	if strings.Join(got, ",") != "u-agent:template_card,wrkPre:template_card,u-agent:markdown,u-sup:markdown" {
+		t.Errorf("pushes after the update: %v", got)
+	}
+
+	// A user opens a chat with the robot: a role-aware welcome within 5 s.
+	for user, want := range map[string]string{"u-agent": "小王你好", "u-sup": "陈主管你好", "u-new": "不在班组名单"} {
+		req := srv.SendEnterChat(user)
+		srv.Wait(lcWait, "the welcome to "+user, func(s wecomtest.Snapshot) bool {
+			for _, r := range s.Of("aibot_respond_welcome_msg") {
+				if r.ReqID == req && strings.Contains(r.Str("text", "content"), want) {
+					return true
+				}
+			}
+			return false
+		})
+	}
+	c.sink.none(t) // enter_chat reaches no handler
 }

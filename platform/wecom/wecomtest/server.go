@@ -32,7 +32,12 @@ const (
 	CodeInvalidReqID   = 846605
 	CodeNotSubscribed  = 846609
 	CodeBadRequest     = 40058
+	CodeReplyExpired   = 846608
 )
+
+// ReplyWindow is how long after an event the fake takes a card update or a
+// welcome on its req_id (WeCom: 5 s).
+var ReplyWindow = 5 * time.Second
 
 // Frame is one frame as the fake sees it.
 type Frame struct {
@@ -115,8 +120,15 @@ type conn struct {
 	n          int
 	c          *websocket.Conn
 	subscribed bool
-	callbacks  map[string]bool // req_ids of callbacks sent on this connection
+	callbacks  map[string]*callback // req_ids of callbacks sent on this connection
 	cancel     context.CancelFunc
+}
+
+// callback is what the fake remembers of a callback it sent.
+type callback struct {
+	kind     string // "msg", "template_card_event", "enter_chat", ...
+	at       time.Time
+	answered bool // a final reply went out on its req_id
 }
 
 type upload struct {
@@ -346,6 +358,47 @@ func (s *Server) SendClick(c Click) string {
 	return s.push("aibot_event_callback", body)
 }
 
+// SendEnterChat pushes an enter_chat event (a user opened a single chat with
+// the robot) and returns its req_id.
+func (s *Server) SendEnterChat(userID string) string {
+	s.t.Helper()
+	s.mu.Lock()
+	s.seq++
+	id := fmt.Sprintf("enter-%d", s.seq)
+	s.mu.Unlock()
+	return s.push("aibot_event_callback", map[string]any{
+		"msgid": id, "aibotid": s.BotID, "chattype": "single", "from": map[string]string{"userid": userID},
+		"create_time": time.Now().Unix(), "msgtype": "event", "event": map[string]any{"eventtype": "enter_chat"},
+	})
+}
+
+// Kick does what WeCom does when another connection subscribes the robot:
+// it sends the subscribed connection a disconnected_event and closes it.
+func (s *Server) Kick() {
+	s.mu.Lock()
+	c := s.current
+	s.current = nil
+	if c != nil {
+		s.kicks++
+		s.notify()
+	}
+	s.mu.Unlock()
+	if c != nil {
+		s.kick(c)
+	}
+}
+
+func (s *Server) kick(old *conn) {
+	s.mu.Lock()
+	s.seq++
+	seq := s.seq
+	s.mu.Unlock()
+	b, _ := json.Marshal(map[string]any{"msgid": fmt.Sprintf("disc-%d", seq), "aibotid": s.BotID, "create_time": time.Now().Unix(),
+		"msgtype": "event", "event": map[string]any{"eventtype": "disconnected_event"}})
+	s.write(old, Frame{Cmd: "aibot_event_callback", Headers: Headers{ReqID: fmt.Sprintf("cb-%d", seq)}, Body: b})
+	go old.c.Close(websocket.StatusNormalClosure, "another connection subscribed")
+}
+
 // push sends a callback to the subscribed connection.
 func (s *Server) push(cmd string, body map[string]any) string {
 	s.t.Helper()
@@ -364,7 +417,11 @@ func (s *Server) pushRaw(cmd string, body map[string]any, edit func([]byte) []by
 	}
 	s.seq++
 	reqID := fmt.Sprintf("cb-%d", s.seq)
-	c.callbacks[reqID] = true
+	kind := "msg"
+	if ev, ok := body["event"].(map[string]any); ok {
+		kind, _ = ev["eventtype"].(string)
+	}
+	c.callbacks[reqID] = &callback{kind: kind, at: time.Now()}
 	s.mu.Unlock()
 	b, _ := json.Marshal(body)
 	f := Frame{Cmd: cmd, Headers: Headers{ReqID: reqID}, Body: b}
@@ -404,7 +461,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	defer cancel()
 	s.mu.Lock()
 	s.nextConn++
-	c := &conn{n: s.nextConn, c: wc, callbacks: map[string]bool{}, cancel: cancel}
+	c := &conn{n: s.nextConn, c: wc, callbacks: map[string]*callback{}, cancel: cancel}
 	s.conns[c.n] = c
 	s.notify()
 	s.mu.Unlock()
@@ -480,14 +537,9 @@ func (s *Server) handle(c *conn, f Frame) {
 		if old != nil && old != c {
 			s.mu.Lock()
 			s.kicks++
-			s.seq++
-			seq := s.seq
 			s.notify()
 			s.mu.Unlock()
-			b, _ := json.Marshal(map[string]any{"msgid": fmt.Sprintf("disc-%d", seq), "aibotid": s.BotID, "create_time": time.Now().Unix(),
-				"msgtype": "event", "event": map[string]any{"eventtype": "disconnected_event"}})
-			s.write(old, Frame{Cmd: "aibot_event_callback", Headers: Headers{ReqID: fmt.Sprintf("cb-%d", seq)}, Body: b})
-			go old.c.Close(websocket.StatusNormalClosure, "another connection subscribed")
+			s.kick(old)
 		}
 		return
 	case "ping":
@@ -502,10 +554,23 @@ func (s *Server) handle(c *conn, f Frame) {
 		}
 		return
 	case "aibot_respond_msg":
-		if !c.callbacks[f.Headers.ReqID] {
+		cb := c.callbacks[f.Headers.ReqID]
+		if cb == nil {
 			s.mu.Unlock()
 			s.ack(c, f.Headers.ReqID, CodeInvalidReqID, "invalid req_id", nil)
 			return
+		}
+		if cb.answered {
+			// One reply per callback: a finished stream, a card or a file
+			// ends it (banzu's reading; WeCom documents no second reply).
+			s.mu.Unlock()
+			s.ack(c, f.Headers.ReqID, CodeBadRequest, "req_id already answered", nil)
+			return
+		}
+		if Str(body, "msgtype") != "stream" {
+			cb.answered = true
+		} else if st, _ := body["stream"].(map[string]any); st["finish"] == true {
+			cb.answered = true
 		}
 		if mt := Str(body, "msgtype"); mt != "stream" && mt != "template_card" && mt != "file" {
 			s.mu.Unlock()
@@ -517,6 +582,34 @@ func (s *Server) handle(c *conn, f Frame) {
 			s.ack(c, f.Headers.ReqID, CodeBadRequest, "stream needs id and content", nil)
 			return
 		}
+	case "aibot_respond_update_msg", "aibot_respond_welcome_msg":
+		// Both answer an event within 5 s of it, once: a card update a
+		// template_card_event (optionally for some userids only), a
+		// welcome an enter_chat.
+		want, what := "template_card_event", "update_template_card"
+		if f.Cmd == "aibot_respond_welcome_msg" {
+			want = "enter_chat"
+		}
+		cb := c.callbacks[f.Headers.ReqID]
+		switch {
+		case cb == nil || cb.kind != want:
+			s.mu.Unlock()
+			s.ack(c, f.Headers.ReqID, CodeInvalidReqID, "invalid req_id for "+f.Cmd, nil)
+			return
+		case cb.answered || time.Since(cb.at) > ReplyWindow:
+			s.mu.Unlock()
+			s.ack(c, f.Headers.ReqID, CodeReplyExpired, "reply window passed", nil)
+			return
+		case want == "template_card_event" && (Str(body, "response_type") != what || body["template_card"] == nil):
+			s.mu.Unlock()
+			s.ack(c, f.Headers.ReqID, CodeBadRequest, "update needs response_type update_template_card and template_card", nil)
+			return
+		case want == "enter_chat" && Str(body, "text", "content") == "" && body["template_card"] == nil:
+			s.mu.Unlock()
+			s.ack(c, f.Headers.ReqID, CodeBadRequest, "welcome needs text or template_card", nil)
+			return
+		}
+		cb.answered = true
 	case "aibot_send_msg":
 		mt := Str(body, "msgtype")
 		if Str(body, "chatid") == "" || (mt != "markdown" && mt != "template_card" && mt != "file") {
