@@ -432,17 +432,23 @@ func (p *Platform) Reconnect(ctx context.Context) (bool, error) {
 // recordKick notes a disconnected_event here and, with a store, for the
 // other replicas.
 func (p *Platform) recordKick(ctx context.Context) {
+	select { // a reconnect asked for before this kick does not count
+	case <-p.lc.wake:
+	default:
+	}
 	now := time.Now().UnixNano()
-	p.lc.kickedAt.Store(now)
-	n := p.lc.kicks.Add(1)
-	p.log.Error("wecom long connection stopped: WeCom closed it because another connection subscribed this robot (disconnected_event); "+
-		"another deployment (staging?) probably uses the same bot_id. Not reconnecting: run `banzu wecom reconnect` or restart banzu",
-		"bot_id", p.cfg.AIBot.BotID, "kicks", n, "reconnect_after", p.lc.tune.Takeover.String())
 	if p.lc.st != nil {
 		if err := p.lc.st.Put(ctx, longconnColl, kickedPrefix+p.cfg.AIBot.BotID, []byte(strconv.FormatInt(now, 10))); err != nil {
 			p.log.Warn("wecom long connection: cannot record the kick for the other replicas", "error", err)
 		}
 	}
+	// Visible (Kicked, /readyz) only once recorded, so that a Reconnect
+	// seen after it clears the record.
+	p.lc.kickedAt.Store(now)
+	n := p.lc.kicks.Add(1)
+	p.log.Error("wecom long connection stopped: WeCom closed it because another connection subscribed this robot (disconnected_event); "+
+		"another deployment (staging?) probably uses the same bot_id. Not reconnecting: run `banzu wecom reconnect` or restart banzu",
+		"bot_id", p.cfg.AIBot.BotID, "kicks", n, "reconnect_after", p.lc.tune.Takeover.String())
 }
 
 // kickedNow reports whether this process must stay down: it was kicked, or
@@ -482,10 +488,6 @@ func (p *Platform) storedKick(ctx context.Context) (int64, bool) {
 // be cleared in the store (by Reconnect on another replica), or for
 // Takeover when it is set. It reports false when ctx ended first.
 func (p *Platform) awaitReconnect(ctx context.Context) bool {
-	select { // a request from before the kick does not count
-	case <-p.lc.wake:
-	default:
-	}
 	var after <-chan time.Time
 	if d := p.lc.tune.Takeover; d > 0 {
 		t := time.NewTimer(d)
