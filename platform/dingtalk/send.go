@@ -17,6 +17,10 @@ const (
 
 // Send delivers one message.
 //
+//   - msg.OnlyFor set: a direct message to those users (batchSend, 20 at a
+//     time) instead of a post in the group; DingTalk's robot cannot show a
+//     message to some members of a group only. Update is ignored: a card
+//     "update" arrives as a new message.
 //   - dest.UserID set: a direct message through oToMessages/batchSend.
 //   - a live session webhook in dest.Reply (not expiring within a minute):
 //     posted there, with at.atUserIds for mentions; when it answers 300001
@@ -32,6 +36,18 @@ const (
 // any text of the same message goes first. A failure after some parts went
 // out makes the retry send those parts again.
 func (p *Platform) Send(ctx context.Context, dest bot.Destination, msg bot.Message) error {
+	if users := msg.OnlyFor; len(users) > 0 && dest.UserID == "" {
+		// DingTalk cannot show a group message to some members only, nor
+		// update a sent card: the users get it as a private message.
+		msg.Update, msg.OnlyFor = false, nil
+		for i := 0; i < len(users); i += maxOtoUsers {
+			batch := users[i:min(i+maxOtoUsers, len(users))]
+			if err := p.sendPrivate(ctx, batch, msg); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 	hasBody := msg.Text != "" || msg.Markdown != "" || msg.Card != nil
 	if msg.File == nil && !hasBody {
 		return &bot.PermanentError{Err: errors.New("dingtalk: empty message")}
@@ -150,4 +166,25 @@ func (p *Platform) PaceKey(dest bot.Destination) (string, int, time.Duration) {
 		return "dingtalk:group:" + ocid, paceLimit, pacePer
 	}
 	return "dingtalk:unknown", paceLimit, pacePer
+}
+
+// sendPrivate sends msg (text, card, file) to users directly.
+func (p *Platform) sendPrivate(ctx context.Context, users []string, msg bot.Message) error {
+	if msg.Text != "" || msg.Markdown != "" || msg.Card != nil {
+		c, err := render(msg, maxMsgParamBytes-paramOverhead)
+		if err != nil {
+			return &bot.PermanentError{Err: err}
+		}
+		if err := p.sendUsers(ctx, users, robotMessages(c)); err != nil {
+			return err
+		}
+	}
+	if msg.File != nil {
+		mediaID, err := p.uploadFile(ctx, msg.File)
+		if err != nil {
+			return err
+		}
+		return p.sendUsers(ctx, users, []robotMessage{fileMessage(mediaID, msg.File)})
+	}
+	return nil
 }
