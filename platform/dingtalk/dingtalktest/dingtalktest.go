@@ -64,6 +64,12 @@ type Server struct {
 	ClientID     string
 	ClientSecret string
 	RobotCode    string
+	// PlainTickets hands out stream tickets that need no escaping in a URL.
+	// DingTalk's Node SDK puts the ticket into the URL as it is
+	// (`${endpoint}?ticket=${ticket}`); by default the fake's tickets
+	// contain "+", "/" and "=" to check that banzu escapes them. Set before
+	// the first connection.
+	PlainTickets bool
 
 	t     testing.TB
 	srv   *httptest.Server
@@ -242,6 +248,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		}
 		s.opens++
 		ticket := fmt.Sprintf("ticket+%d/=", s.opens) // needs escaping in the URL
+		if s.PlainTickets {
+			ticket = fmt.Sprintf("ticket-%d", s.opens)
+		}
 		s.tickets[ticket] = true
 		_ = json.NewEncoder(w).Encode(map[string]string{
 			"endpoint": "ws://" + s.srv.Listener.Addr().String() + PathGateway,
