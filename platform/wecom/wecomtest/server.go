@@ -5,7 +5,14 @@
 // subscribed client, and records everything it accepted.
 //
 // It keeps WeCom's rule of one connection per robot: a new subscription
-// makes the server send the old connection a disconnected_event and close it.
+// makes the server send the old connection a disconnected_event and close it
+// (Kick does the same on demand). Like the real service, as seen from WeCom's
+// own Node SDK (scripts/sdkcheck runs that SDK against this fake): clicks may
+// come without task_id or in the flat event.event_key shape (Click), frames
+// may carry raw control characters (Message.Control), a click's req_id takes
+// one aibot_respond_update_msg and an enter_chat's one
+// aibot_respond_welcome_msg within ReplyWindow, and a callback takes one
+// final aibot_respond_msg.
 package wecomtest
 
 import (
