@@ -154,7 +154,7 @@ func TestWeComSDKAgainstFake(t *testing.T) {
 // as robot code.
 func TestDingTalkSDKAgainstFake(t *testing.T) {
 	fake := dingtalktest.New(t, "ding-sdk", "ding-sdk-secret", "ding-sdk") // robotCode = client id
-	fake.PlainTickets = true
+	fake.PlainTickets(true)
 	n := startNode(t, "dingtalk", "DINGTALK_BASE="+fake.URL, "DINGTALK_CLIENT_ID=ding-sdk", "DINGTALK_CLIENT_SECRET=ding-sdk-secret")
 	n.expect("READY")
 	conn := fake.NextConn(t)

@@ -64,19 +64,13 @@ type Server struct {
 	ClientID     string
 	ClientSecret string
 	RobotCode    string
-	// PlainTickets hands out stream tickets that need no escaping in a URL.
-	// DingTalk's Node SDK puts the ticket into the URL as it is
-	// (`${endpoint}?ticket=${ticket}`); by default the fake's tickets
-	// contain "+", "/" and "=" to check that banzu escapes them. Set before
-	// the first connection.
-	PlainTickets bool
-
 	t     testing.TB
 	srv   *httptest.Server
 	conns chan *Conn
 	stop  chan struct{}
 
 	mu      sync.Mutex
+	plain   bool // see PlainTickets
 	calls   []Call
 	opens   int
 	tokens  int
@@ -118,6 +112,16 @@ func (s *Server) Close() {
 	s.Drop()
 	s.srv.CloseClientConnections()
 	s.srv.Close()
+}
+
+// PlainTickets makes the fake hand out stream tickets that need no escaping
+// in a URL. DingTalk's Node SDK puts the ticket into the URL as it is
+// (`${endpoint}?ticket=${ticket}`); by default the fake's tickets contain
+// "+", "/" and "=" to check that banzu escapes them.
+func (s *Server) PlainTickets(on bool) {
+	s.mu.Lock()
+	s.plain = on
+	s.mu.Unlock()
 }
 
 // SessionWebhook is a session webhook URL on the fake, named by session.
@@ -248,7 +252,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		}
 		s.opens++
 		ticket := fmt.Sprintf("ticket+%d/=", s.opens) // needs escaping in the URL
-		if s.PlainTickets {
+		if s.plain {
 			ticket = fmt.Sprintf("ticket-%d", s.opens)
 		}
 		s.tickets[ticket] = true
