@@ -97,9 +97,14 @@ type DingTalk struct {
 	ClientSecret string `yaml:"client_secret" secret:"true"`
 	RobotCode    string `yaml:"robot_code"`
 	Mode         string `yaml:"mode"` // stream or http
-	CallbackPath string `yaml:"callback_path"`
-	APIBase      string `yaml:"api_base"`
-	OAPIBase     string `yaml:"oapi_base"`
+	// CardTemplateID, when set, sends quiz cards as interactive cards of
+	// this template (DingTalk's card platform) whose buttons report the
+	// chosen option over the stream: one-tap answers. Empty: cards are
+	// markdown with lettered options, answered with "@robot B".
+	CardTemplateID string `yaml:"card_template_id"`
+	CallbackPath   string `yaml:"callback_path"`
+	APIBase        string `yaml:"api_base"`
+	OAPIBase       string `yaml:"oapi_base"`
 }
 
 // Targets maps a level (agent, senior, team) to its KPI rules, e.g.

@@ -29,6 +29,9 @@ func Check(cfg config.DingTalk, teams []config.Team) []string {
 	if cfg.ClientID != "" && !ownCode {
 		out = append(out, "钉钉：dingtalk.robot_code 使用 client_id（企业内部应用机器人的 robotCode 就是 AppKey）；机器人若不是这个应用自己的，请单独设置 robot_code，否则定时消息、文件和私聊都发不出去。")
 	}
+	if cfg.CardTemplateID != "" && cfg.Mode == ModeHTTP {
+		out = append(out, "钉钉：dingtalk.card_template_id 只在 Stream 模式下有效（卡片点击经 Stream 回传）；HTTP 模式下题目仍以 Markdown 发送，@机器人 回复字母作答。")
+	}
 	for _, t := range teams {
 		if t.DingTalk.OpenConversationID != "" || t.WeCom.ChatID != "" || t.WeCom.WebhookKey != "" {
 			continue // bound to a DingTalk group, or a WeCom team

@@ -181,6 +181,17 @@ func (p *Platform) handleFrame(ctx context.Context, conn *websocket.Conn, data [
 		case <-ctx.Done():
 			p.log.Warn("dingtalk event dropped at shutdown", "message_id", ev.MessageID)
 		}
+	case f.Type == frameCallback && topic == TopicCardCallback:
+		ev, ok, err := p.parseCardCallback([]byte(f.Data), f.Headers[headerMessageID])
+		if err != nil || !ok {
+			p.log.Warn("dingtalk card callback not handled", "error", errText(err), "frame_id", f.Headers[headerMessageID])
+			return nil
+		}
+		select {
+		case events <- ev:
+		case <-ctx.Done():
+			p.log.Warn("dingtalk event dropped at shutdown", "message_id", ev.MessageID)
+		}
 	case f.Type != frameSystem || topic != topicPing:
 		p.log.Debug("dingtalk stream frame ignored", "type", f.Type, "topic", topic)
 	}
@@ -213,13 +224,15 @@ func (p *Platform) keepAlive(ctx context.Context, conn *websocket.Conn) {
 
 // openConnection asks the gateway for a websocket endpoint and a one-use ticket.
 func (p *Platform) openConnection(ctx context.Context) (endpoint, ticket string, err error) {
+	subs := []map[string]string{{"type": frameCallback, "topic": TopicBotMessage}}
+	if p.cfg.CardTemplateID != "" {
+		subs = append(subs, map[string]string{"type": frameCallback, "topic": TopicCardCallback})
+	}
 	reqBody, err := json.Marshal(map[string]any{
-		"clientId":     p.cfg.ClientID,
-		"clientSecret": p.cfg.ClientSecret,
-		"subscriptions": []map[string]string{
-			{"type": frameCallback, "topic": TopicBotMessage},
-		},
-		"ua": streamUserAgent,
+		"clientId":      p.cfg.ClientID,
+		"clientSecret":  p.cfg.ClientSecret,
+		"subscriptions": subs,
+		"ua":            streamUserAgent,
 	})
 	if err != nil {
 		return "", "", err

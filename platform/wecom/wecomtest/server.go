@@ -44,7 +44,7 @@ const (
 
 // ReplyWindow is how long after an event the fake takes a card update or a
 // welcome on its req_id (WeCom: 5 s).
-var ReplyWindow = 5 * time.Second
+const ReplyWindow = 5 * time.Second
 
 // Frame is one frame as the fake sees it.
 type Frame struct {
