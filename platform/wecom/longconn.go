@@ -239,6 +239,13 @@ func (p *Platform) awaitLease(ctx context.Context) bool {
 		if ctx.Err() != nil {
 			return false
 		}
+		if p.Kicked() {
+			// Kicked while holding the lease, then handed it over: the
+			// kick ends here too once cleared (Reconnect on any replica).
+			if _, still := p.storedKick(ctx); !still {
+				p.lc.kickedAt.Store(0)
+			}
+		}
 		if w, ok := p.readWant(ctx); !ok || w.Owner == p.lc.owner || !w.fresh(p.lc.tune.LeaseTTL) {
 			held, err := p.lc.st.Acquire(ctx, p.leaseName(), p.lc.owner, p.lc.tune.LeaseTTL)
 			switch {
