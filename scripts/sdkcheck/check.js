@@ -107,7 +107,7 @@ async function wecom() {
 
 async function dingtalk() {
   const axios = require('axios');
-  const { DWClient, TOPIC_ROBOT } = require('dingtalk-stream');
+  const { DWClient, TOPIC_ROBOT, TOPIC_CARD } = require('dingtalk-stream');
   const base = loopback(env('DINGTALK_BASE')).replace(/\/$/, '');
   const clientId = env('DINGTALK_CLIENT_ID');
   const clientSecret = env('DINGTALK_CLIENT_SECRET');
@@ -164,10 +164,21 @@ async function dingtalk() {
           msgKey: 'sampleFile', msgParam: JSON.stringify({ mediaId: up.media_id, fileName: 'sdk.bin', fileType: 'bin' }) }),
       });
       say('DONE message', JSON.stringify({ text, media_id: up.media_id }));
+    } catch (err) {
+      fail('dingtalk message', err);
+    }
+  });
+  // An interactive card's button tap, as the SDK's examples read it.
+  client.registerCallbackListener(TOPIC_CARD, (res) => {
+    try {
+      client.socketCallBackResponse(res.headers.messageId, {});
+      const data = JSON.parse(res.data);
+      const content = JSON.parse(data.content);
+      say('DONE card', JSON.stringify({ outTrackId: data.outTrackId, userId: data.userId, option: content.cardPrivateData.params.option }));
       client.disconnect();
       setTimeout(() => process.exit(0), 100);
     } catch (err) {
-      fail('dingtalk message', err);
+      fail('dingtalk card', err);
     }
   });
   const connect = client._connect.bind(client);

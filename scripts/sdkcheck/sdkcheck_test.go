@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -151,7 +152,7 @@ func TestWeComSDKAgainstFake(t *testing.T) {
 // DingTalk's stream SDK against dingtalktest: the gateway (connections/open
 // and the websocket), a robot message acknowledged, then the reply through
 // the session webhook, a push into the group and a file, with the client id
-// as robot code.
+// as robot code; then an interactive card's tap on the card topic.
 func TestDingTalkSDKAgainstFake(t *testing.T) {
 	fake := dingtalktest.New(t, "ding-sdk", "ding-sdk-secret", "ding-sdk") // robotCode = client id
 	fake.PlainTickets(true)
@@ -172,5 +173,13 @@ func TestDingTalkSDKAgainstFake(t *testing.T) {
 	}
 	if c := fake.Calls(dingtalktest.PathOtoSend); len(c) != 1 || c[0].Body["msgKey"] != "sampleFile" {
 		t.Errorf("file message: %+v", c)
+	}
+	// An interactive card's tap, in the fake's callback shape, read by the SDK.
+	if topics := fake.Topics(); !slices.Contains(topics, dingtalktest.TopicCard) {
+		t.Errorf("the SDK's card subscription %v lacks %s", topics, dingtalktest.TopicCard)
+	}
+	conn.SendCardClick(t, "frame-2", dingtalktest.CardClick{OutTrackID: "bzc_x.y.z", UserID: "staff-1", Option: "B"})
+	if rest := n.expect("DONE card"); rest != `{"outTrackId":"bzc_x.y.z","userId":"staff-1","option":"B"}` {
+		t.Errorf("card callback as the SDK reads it: %s", rest)
 	}
 }
