@@ -25,6 +25,17 @@ type observability struct {
 	dead       *metrics.CounterVec
 	ready      atomic.Bool
 	reconnects []func() (platform string, n int64)
+	// downs are long connections stopped on purpose (WeCom's
+	// disconnected_event): /readyz fails while one is down.
+	downs []platformDown
+}
+
+// platformDown is a platform's view of a connection another one took.
+type platformDown struct {
+	name        string
+	kicked      func() bool
+	kicks       func() int64
+	undecodable func() int64
 }
 
 func newObservability() *observability {
@@ -102,6 +113,31 @@ func (a *App) registerGauges() {
 		}
 		return []metrics.Sample{{Value: a.now().Sub(oldest).Seconds()}}
 	})
+	o.reg.GaugeFunc("banzu_platform_kicked", "1 while a platform's long connection is stopped because another connection took the robot (WeCom disconnected_event).", func() []metrics.Sample {
+		var out []metrics.Sample
+		for _, d := range o.downs {
+			v := 0.0
+			if d.kicked() {
+				v = 1
+			}
+			out = append(out, metrics.Sample{Values: []string{d.name}, Value: v})
+		}
+		return out
+	}, "platform")
+	o.reg.GaugeFunc("banzu_platform_kicks_total", "Times another connection took the robot from this process since start.", func() []metrics.Sample {
+		var out []metrics.Sample
+		for _, d := range o.downs {
+			out = append(out, metrics.Sample{Values: []string{d.name}, Value: float64(d.kicks())})
+		}
+		return out
+	}, "platform")
+	o.reg.GaugeFunc("banzu_undecodable_frames_total", "Long-connection frames skipped because they were not valid JSON (each one a lost message).", func() []metrics.Sample {
+		var out []metrics.Sample
+		for _, d := range o.downs {
+			out = append(out, metrics.Sample{Values: []string{d.name}, Value: float64(d.undecodable())})
+		}
+		return out
+	}, "platform")
 	o.reg.GaugeFunc("banzu_reconnects_total", "Reconnections of platform long connections since start.", func() []metrics.Sample {
 		var out []metrics.Sample
 		for _, r := range o.reconnects {
@@ -129,6 +165,12 @@ func (a *App) readyz(w http.ResponseWriter, r *http.Request) {
 	if !a.obs.ready.Load() {
 		http.Error(w, "starting or stopping", http.StatusServiceUnavailable)
 		return
+	}
+	for _, d := range a.obs.downs {
+		if d.kicked() {
+			http.Error(w, d.name+" long connection taken by another connection (disconnected_event): run `banzu wecom reconnect` or restart", http.StatusServiceUnavailable)
+			return
+		}
 	}
 	a.healthz(w, r)
 }

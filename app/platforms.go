@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"time"
 
 	"github.com/banzu-bot/banzu/bot"
@@ -86,6 +87,8 @@ func (a *App) installPlatforms() error {
 		a.closers = append(a.closers, p.Close)
 		a.obs.reconnects = append(a.obs.reconnects, func() (string, int64) { return "wecom", p.Reconnects() })
 		if p.Mode() == wecom.ModeLongConn {
+			a.obs.downs = append(a.obs.downs, platformDown{"wecom", p.Kicked, p.Kicks, p.UndecodableFrames})
+			a.Mux.HandleFunc("POST /api/v1/wecom/reconnect", func(w http.ResponseWriter, r *http.Request) { a.wecomReconnect(w, r, p) })
 			a.listeners = append(a.listeners, p)
 			a.Log.Info("wecom enabled", "mode", p.Mode(), "bot_id", a.Cfg.WeCom.AIBot.BotID)
 		} else {

@@ -217,29 +217,47 @@ func TestWeComLongConnEndToEnd(t *testing.T) {
 		return r.Str("msgtype") == "template_card" && strings.Contains(r.Str("template_card", "main_title", "title"), "第 1/")
 	})
 	card := q.Body["template_card"].(map[string]any)
-	if card["card_type"] != "button_interaction" {
+	right := "退货退款成功后"
+	switch card["card_type"] {
+	case "vote_interaction":
+		// Four options: a list to choose from and a submit button (rows of
+		// more than three buttons are cut off on real clients). The click
+		// carries no task_id: the submit key names the card.
+		id := ""
+		for _, o := range card["checkbox"].(map[string]any)["option_list"].([]any) {
+			if om := o.(map[string]any); strings.Contains(om["text"].(string), right) {
+				id, _ = om["id"].(string)
+			}
+		}
+		if id == "" {
+			t.Fatalf("no option for the right answer in %v", card)
+		}
+		clock.Add(5 * time.Second)
+		srv.SendClick(wecomtest.Click{ChatID: "wrkPresale", UserID: "qw-xiaowang", CardType: "vote_interaction",
+			NoTaskID: true, Key: wecomtest.Str(card, "submit_button", "key"), Options: []string{id}})
+	case "button_interaction":
+		// The button of the right answer: its label, or its letter when the
+		// labels are listed in the card's text.
+		key := ""
+		for _, line := range strings.Split(wecomtest.Str(card, "sub_title_text"), "\n") {
+			if strings.Contains(line, right) {
+				right, _, _ = strings.Cut(line, ".")
+			}
+		}
+		for _, btn := range card["button_list"].([]any) {
+			if bm := btn.(map[string]any); bm["text"] == right || strings.Contains(bm["text"].(string), right) {
+				key, _ = bm["key"].(string)
+			}
+		}
+		if key == "" {
+			t.Fatalf("no button for the right answer in %v", card)
+		}
+		clock.Add(5 * time.Second)
+		srv.SendClick(wecomtest.Click{ChatID: "wrkPresale", UserID: "qw-xiaowang", CardType: "button_interaction",
+			NoTaskID: true, Key: key})
+	default:
 		t.Fatalf("question card: %v", card)
 	}
-	// The button of the right answer: its label, or its letter when the
-	// labels are listed in the card's text.
-	key := ""
-	right := "退货退款成功后"
-	for _, line := range strings.Split(wecomtest.Str(card, "sub_title_text"), "\n") {
-		if strings.Contains(line, right) {
-			right, _, _ = strings.Cut(line, ".")
-		}
-	}
-	for _, btn := range card["button_list"].([]any) {
-		if bm := btn.(map[string]any); bm["text"] == right || strings.Contains(bm["text"].(string), right) {
-			key, _ = bm["key"].(string)
-		}
-	}
-	if key == "" {
-		t.Fatalf("no button for the right answer in %v", card)
-	}
-	clock.Add(5 * time.Second)
-	srv.SendClick(wecomtest.Click{ChatID: "wrkPresale", UserID: "qw-xiaowang", CardType: "button_interaction",
-		TaskID: card["task_id"].(string), Key: key})
 	pushWith(t, srv, "the answer's acknowledgement", "wrkPresale", markdownHas("已收到 小王 的答案"))
 
 	// Scheduled posts: into 售前组 (chat id from config), and into 售后组

@@ -85,6 +85,11 @@ type WeComAIBot struct {
 	BotID          string `yaml:"bot_id"`
 	Secret         string `yaml:"secret" secret:"true"`
 	WSURL          string `yaml:"ws_url"`
+	// ReconnectAfterKick is how many minutes the long connection waits
+	// before subscribing again after WeCom closed it because another
+	// connection took the robot (disconnected_event); 0, the default, means
+	// it stays down until `banzu wecom reconnect` or a restart.
+	ReconnectAfterKick int `yaml:"reconnect_after_kick_minutes"`
 }
 
 // DingTalk configures the DingTalk adapter.
@@ -93,9 +98,14 @@ type DingTalk struct {
 	ClientSecret string `yaml:"client_secret" secret:"true"`
 	RobotCode    string `yaml:"robot_code"`
 	Mode         string `yaml:"mode"` // stream or http
-	CallbackPath string `yaml:"callback_path"`
-	APIBase      string `yaml:"api_base"`
-	OAPIBase     string `yaml:"oapi_base"`
+	// CardTemplateID, when set, sends quiz cards as interactive cards of
+	// this template (DingTalk's card platform) whose buttons report the
+	// chosen option over the stream: one-tap answers. Empty: cards are
+	// markdown with lettered options, answered with "@robot B".
+	CardTemplateID string `yaml:"card_template_id"`
+	CallbackPath   string `yaml:"callback_path"`
+	APIBase        string `yaml:"api_base"`
+	OAPIBase       string `yaml:"oapi_base"`
 }
 
 // Targets maps a level (agent, senior, team) to its KPI rules, e.g.

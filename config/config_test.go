@@ -103,3 +103,17 @@ func TestDumpRedactsSecrets(t *testing.T) {
 		t.Error("Dump must not modify the original config")
 	}
 }
+
+func TestDingTalkRobotCodeDefaultsToClientID(t *testing.T) {
+	cfg, err := Load("", []string{"BANZU_DINGTALK_CLIENT_ID=dingabc"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.DingTalk.RobotCode != "dingabc" {
+		t.Errorf("robot_code = %q, want the client id", cfg.DingTalk.RobotCode)
+	}
+	cfg, err = Load("", []string{"BANZU_DINGTALK_CLIENT_ID=dingabc", "BANZU_DINGTALK_ROBOT_CODE=dingrobot"})
+	if err != nil || cfg.DingTalk.RobotCode != "dingrobot" {
+		t.Errorf("robot_code = %q (%v), want the configured one", cfg.DingTalk.RobotCode, err)
+	}
+}

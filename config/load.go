@@ -37,6 +37,11 @@ func Load(path string, env []string) (*Config, error) {
 	if cfg.Schedules == nil {
 		cfg.Schedules = map[string]string{}
 	}
+	if cfg.DingTalk.RobotCode == "" {
+		// An internal app robot's robotCode is its AppKey (DingTalk's SDKs
+		// use the client id).
+		cfg.DingTalk.RobotCode = cfg.DingTalk.ClientID
+	}
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}

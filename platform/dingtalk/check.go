@@ -10,6 +10,7 @@ import (
 // what will not work because of it. An empty list means nothing is missing.
 // Teams bound to WeCom and not to DingTalk are not reported.
 func Check(cfg config.DingTalk, teams []config.Team) []string {
+	ownCode := cfg.RobotCode != "" && cfg.RobotCode != cfg.ClientID
 	cfg = withDefaults(cfg)
 	var out []string
 	if cfg.Mode != ModeStream && cfg.Mode != ModeHTTP {
@@ -25,8 +26,11 @@ func Check(cfg config.DingTalk, teams []config.Team) []string {
 			out = append(out, "钉钉：缺少 dingtalk.client_secret（Client Secret / AppSecret），Stream 模式连不上，机器人收不到消息，也无法主动发送。")
 		}
 	}
-	if cfg.RobotCode == "" {
-		out = append(out, "钉钉：缺少 dingtalk.robot_code，只能用会话里的临时回复地址回复 @机器人 的消息；定时往群里发消息、发文件和私聊经理都发不出去。")
+	if cfg.ClientID != "" && !ownCode {
+		out = append(out, "钉钉：dingtalk.robot_code 使用 client_id（企业内部应用机器人的 robotCode 就是 AppKey）；机器人若不是这个应用自己的，请单独设置 robot_code，否则定时消息、文件和私聊都发不出去。")
+	}
+	if cfg.CardTemplateID != "" && cfg.Mode == ModeHTTP {
+		out = append(out, "钉钉：dingtalk.card_template_id 只在 Stream 模式下有效（卡片点击经 Stream 回传）；HTTP 模式下题目仍以 Markdown 发送，@机器人 回复字母作答。")
 	}
 	for _, t := range teams {
 		if t.DingTalk.OpenConversationID != "" || t.WeCom.ChatID != "" || t.WeCom.WebhookKey != "" {

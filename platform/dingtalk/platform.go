@@ -149,6 +149,9 @@ func withDefaults(cfg config.DingTalk) config.DingTalk {
 	if cfg.OAPIBase == "" {
 		cfg.OAPIBase = DefaultOAPIBase
 	}
+	if cfg.RobotCode == "" {
+		cfg.RobotCode = cfg.ClientID // an internal app robot's robotCode is its AppKey
+	}
 	cfg.APIBase = strings.TrimRight(cfg.APIBase, "/")
 	cfg.OAPIBase = strings.TrimRight(cfg.OAPIBase, "/")
 	return cfg

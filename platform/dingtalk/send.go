@@ -17,6 +17,13 @@ const (
 
 // Send delivers one message.
 //
+//   - msg.OnlyFor set: a direct message to those users (batchSend, 20 at a
+//     time) instead of a post in the group; DingTalk's robot cannot show a
+//     message to some members of a group only. Update is ignored: a card
+//     "update" arrives as a new message.
+//   - a card with dingtalk.card_template_id set: an interactive card whose
+//     buttons report the tap over the stream (card.go); markdown when
+//     DingTalk refuses it.
 //   - dest.UserID set: a direct message through oToMessages/batchSend.
 //   - a live session webhook in dest.Reply (not expiring within a minute):
 //     posted there, with at.atUserIds for mentions; when it answers 300001
@@ -32,9 +39,28 @@ const (
 // any text of the same message goes first. A failure after some parts went
 // out makes the retry send those parts again.
 func (p *Platform) Send(ctx context.Context, dest bot.Destination, msg bot.Message) error {
+	if users := msg.OnlyFor; len(users) > 0 && dest.UserID == "" {
+		// DingTalk cannot show a group message to some members only, nor
+		// update a sent card: the users get it as a private message.
+		msg.Update, msg.OnlyFor = false, nil
+		for i := 0; i < len(users); i += maxOtoUsers {
+			batch := users[i:min(i+maxOtoUsers, len(users))]
+			if err := p.sendPrivate(ctx, batch, msg); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 	hasBody := msg.Text != "" || msg.Markdown != "" || msg.Card != nil
 	if msg.File == nil && !hasBody {
 		return &bot.PermanentError{Err: errors.New("dingtalk: empty message")}
+	}
+	if p.interactive(msg.Card) {
+		sent, err := p.sendInteractive(ctx, dest, msg)
+		if err != nil {
+			return err
+		}
+		hasBody = !sent
 	}
 	if hasBody {
 		c, err := render(msg, maxMsgParamBytes-paramOverhead)
@@ -150,4 +176,61 @@ func (p *Platform) PaceKey(dest bot.Destination) (string, int, time.Duration) {
 		return "dingtalk:group:" + ocid, paceLimit, pacePer
 	}
 	return "dingtalk:unknown", paceLimit, pacePer
+}
+
+// sendInteractive sends msg's card as an interactive card (see card.go).
+// sent is false, with no error, when DingTalk refused it for good (a wrong
+// template, say): the card then goes out as markdown, answered by letter.
+func (p *Platform) sendInteractive(ctx context.Context, dest bot.Destination, msg bot.Message) (sent bool, err error) {
+	switch {
+	case dest.UserID != "":
+		err = p.sendCard(ctx, msg.Card, msg.Title, "", "", dest.UserID)
+	case dest.Reply[ReplyConversationType] == convSingle && dest.Reply[ReplySenderID] != "":
+		err = p.sendCard(ctx, msg.Card, msg.Title, dest.ChatID, "", dest.Reply[ReplySenderID])
+	default:
+		ocid, ok := p.resolveGroup(dest)
+		if !ok {
+			return false, &bot.PermanentError{Err: fmt.Errorf("dingtalk: no open_conversation_id for team %q / chat %q", dest.TeamID, dest.ChatID)}
+		}
+		chat := dest.ChatID
+		if chat == "" {
+			chat = ocid
+		}
+		err = p.sendCard(ctx, msg.Card, msg.Title, chat, ocid, "")
+	}
+	if bot.IsPermanent(err) {
+		p.log.Error("dingtalk interactive card refused, sending the question as markdown (check dingtalk.card_template_id)",
+			"card_id", msg.Card.ID, "error", err.Error())
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// sendPrivate sends msg (text, card, file) to users directly.
+func (p *Platform) sendPrivate(ctx context.Context, users []string, msg bot.Message) error {
+	if p.interactive(msg.Card) {
+		for _, u := range users {
+			if err := p.Send(ctx, bot.Destination{Platform: "dingtalk", UserID: u}, msg); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if msg.Text != "" || msg.Markdown != "" || msg.Card != nil {
+		c, err := render(msg, maxMsgParamBytes-paramOverhead)
+		if err != nil {
+			return &bot.PermanentError{Err: err}
+		}
+		if err := p.sendUsers(ctx, users, robotMessages(c)); err != nil {
+			return err
+		}
+	}
+	if msg.File != nil {
+		mediaID, err := p.uploadFile(ctx, msg.File)
+		if err != nil {
+			return err
+		}
+		return p.sendUsers(ctx, users, []robotMessage{fileMessage(mediaID, msg.File)})
+	}
+	return nil
 }

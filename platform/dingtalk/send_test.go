@@ -3,6 +3,7 @@ package dingtalk
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"reflect"
 	"strings"
@@ -465,5 +466,51 @@ func TestTransportErrorsDoNotLeakCredentials(t *testing.T) {
 	}
 	if !strings.Contains(err.Error(), "/media/upload") {
 		t.Fatalf("error lost the endpoint: %v", err)
+	}
+}
+
+// OnlyFor (a card update for the clicker, a private result) goes to those
+// users directly: DingTalk's robot cannot show a group message to some
+// members only, nor update a sent card.
+func TestSendOnlyForIsPrivate(t *testing.T) {
+	f := newFakeAPI(t)
+	p, _ := newSendPlatform(t, f, nil)
+	card := &bot.Card{ID: "quiz:1", Title: "第 1 题 · 已作答", Options: []bot.CardOption{{ID: "A", Label: "A. 买家"}}}
+	if err := p.Send(context.Background(), bot.Destination{ChatID: "cidGroupA=="},
+		bot.Message{Card: card, Update: true, OnlyFor: []string{"staff-1", "staff-2"}}); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(f.callsTo(pathGroupSend)); n != 0 {
+		t.Fatalf("%d group posts for a message only for two users", n)
+	}
+	oto := f.callsTo(pathOtoSend)
+	if len(oto) != 1 || fmt.Sprint(oto[0].Body["userIds"]) != "[staff-1 staff-2]" || oto[0].Body["msgKey"] != keyMarkdown {
+		t.Fatalf("batchSend: %+v", oto)
+	}
+}
+
+// robot_code defaults to client_id: an internal app robot's robotCode is
+// its AppKey.
+func TestRobotCodeDefaultsToClientID(t *testing.T) {
+	f := newFakeAPI(t)
+	cfg := testConfig(f.srv.URL)
+	cfg.RobotCode = ""
+	p, err := New(cfg, nil, Options{Logger: quietLogger(), HTTPClient: f.srv.Client()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Send(context.Background(), bot.Destination{UserID: "staff-1"}, bot.Message{Text: "你好"}); err != nil {
+		t.Fatal(err)
+	}
+	if oto := f.callsTo(pathOtoSend); len(oto) != 1 || oto[0].Body["robotCode"] != "ding-client" {
+		t.Fatalf("batchSend: %+v", oto)
+	}
+	lines := strings.Join(Check(cfg, nil), "\n")
+	if !strings.Contains(lines, "robot_code 使用 client_id") {
+		t.Errorf("config check: %s", lines)
+	}
+	cfg.RobotCode = "ding-other"
+	if lines := strings.Join(Check(cfg, nil), "\n"); strings.Contains(lines, "robot_code") {
+		t.Errorf("config check with its own robot_code: %s", lines)
 	}
 }

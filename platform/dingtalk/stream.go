@@ -146,11 +146,18 @@ func (p *Platform) handleFrame(ctx context.Context, conn *websocket.Conn, data [
 	}
 	a := ackFor(f)
 	topic := f.Headers[headerTopic]
-	if f.Type == frameCallback && topic == TopicBotMessage {
-		ev, ok, err := p.parseMessage([]byte(f.Data))
+	if f.Type == frameCallback && (topic == TopicBotMessage || topic == TopicCardCallback) {
+		var ev bot.Event
+		var ok bool
+		var err error
+		if topic == TopicBotMessage {
+			ev, ok, err = p.parseMessage([]byte(f.Data))
+		} else {
+			ev, ok, err = p.parseCardCallback([]byte(f.Data), f.Headers[headerMessageID])
+		}
 		switch {
 		case err != nil:
-			p.log.Warn("dingtalk stream message rejected", "error", err.Error(), "frame_id", f.Headers[headerMessageID])
+			p.log.Warn("dingtalk stream callback rejected", "topic", topic, "error", err.Error(), "frame_id", f.Headers[headerMessageID])
 		case ok:
 			actx, cancel := context.WithTimeout(ctx, acceptTimeout)
 			err := p.accept(actx, ev)
@@ -175,6 +182,7 @@ func (p *Platform) handleFrame(ctx context.Context, conn *websocket.Conn, data [
 	case f.Type == frameSystem && topic == topicDisconnect:
 		return errDisconnect
 	case f.Type == frameCallback && topic == TopicBotMessage:
+	case f.Type == frameCallback && topic == TopicCardCallback:
 	case f.Type != frameSystem || topic != topicPing:
 		p.log.Debug("dingtalk stream frame ignored", "type", f.Type, "topic", topic)
 	}
@@ -207,13 +215,15 @@ func (p *Platform) keepAlive(ctx context.Context, conn *websocket.Conn) {
 
 // openConnection asks the gateway for a websocket endpoint and a one-use ticket.
 func (p *Platform) openConnection(ctx context.Context) (endpoint, ticket string, err error) {
+	subs := []map[string]string{{"type": frameCallback, "topic": TopicBotMessage}}
+	if p.cfg.CardTemplateID != "" {
+		subs = append(subs, map[string]string{"type": frameCallback, "topic": TopicCardCallback})
+	}
 	reqBody, err := json.Marshal(map[string]any{
-		"clientId":     p.cfg.ClientID,
-		"clientSecret": p.cfg.ClientSecret,
-		"subscriptions": []map[string]string{
-			{"type": frameCallback, "topic": TopicBotMessage},
-		},
-		"ua": streamUserAgent,
+		"clientId":      p.cfg.ClientID,
+		"clientSecret":  p.cfg.ClientSecret,
+		"subscriptions": subs,
+		"ua":            streamUserAgent,
 	})
 	if err != nil {
 		return "", "", err

@@ -12,7 +12,12 @@ import (
 
 // Template-card limits.
 const (
-	maxButtons     = 6
+	// maxButtons is how many option buttons a button card gets: WeCom
+	// takes six, but a field report says rows of more than three are cut
+	// off on real clients. Cards with more options become a vote card (a
+	// list to choose from and a submit button).
+	maxButtons     = 3
+	maxKey         = 128 // bytes of a button key kept within task_id's rules
 	maxVoteOptions = 20
 	maxTaskID      = 128
 	buttonText     = 10 // runes of a button label shown as is; longer labels get a letter
@@ -27,7 +32,70 @@ const (
 	submitKeyPlain  = "bz_submit"
 	// taskPrefix marks a task_id made by TaskID.
 	taskPrefix = "bz_"
+	// Prefixes of button keys that carry their card (ButtonKey, SubmitKey):
+	// a click is matched to its card even when WeCom leaves task_id out.
+	keyPrefix       = "bzk_"  // + card + "@" + option
+	submitKeyPrefix = "bzs_"  // + card: a vote card's submit button
+	submitOptPrefix = "bzso_" // + card: the same, reporting SubmitOptionID
 )
+
+// keyB64 encodes s in the task_id alphabet ([A-Za-z0-9_-]).
+func keyB64(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
+
+func keyUnb64(s string) (string, bool) {
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil || !utf8.Valid(b) {
+		return "", false
+	}
+	return string(b), true
+}
+
+// ButtonKey is the key of the button for option optionID on card cardID:
+// "bzk_" + base64url(card) + "@" + base64url(option), within task_id's
+// alphabet and 128 bytes. ok is false when it does not fit; the caller then
+// uses the bare option id (matched only with task_id).
+func ButtonKey(cardID, optionID string) (string, bool) {
+	k := keyPrefix + keyB64(cardID) + "@" + keyB64(optionID)
+	return k, len(k) <= maxKey
+}
+
+// submitKey is the key of a vote card's submit button, carrying the card.
+func submitKey(cardID string, withOption bool) string {
+	prefix, plain := submitKeyPrefix, submitKeyPlain
+	if withOption {
+		prefix, plain = submitOptPrefix, submitKeyOption
+	}
+	if k := prefix + keyB64(cardID); len(k) <= maxKey {
+		return k
+	}
+	return plain
+}
+
+// parseKey reads a button key made by ButtonKey or submitKey. For a submit
+// key, option is "" and submit reports whether SubmitOptionID follows the
+// chosen options. ok is false for any other key (a bare option id).
+func parseKey(key string) (card, option string, submit, ok bool) {
+	switch {
+	case strings.HasPrefix(key, keyPrefix):
+		rest := key[len(keyPrefix):]
+		i := strings.IndexByte(rest, '@')
+		if i < 0 {
+			return "", "", false, false
+		}
+		c, ok1 := keyUnb64(rest[:i])
+		o, ok2 := keyUnb64(rest[i+1:])
+		return c, o, false, ok1 && ok2 && c != ""
+	case strings.HasPrefix(key, submitOptPrefix):
+		c, ok := keyUnb64(key[len(submitOptPrefix):])
+		return c, "", true, ok && c != ""
+	case strings.HasPrefix(key, submitKeyPrefix):
+		c, ok := keyUnb64(key[len(submitKeyPrefix):])
+		return c, "", false, ok && c != ""
+	case key == submitKeyOption:
+		return "", "", true, false
+	}
+	return "", "", false, false
+}
 
 // TaskID is the template card task_id for a card: WeCom wants it unique per
 // robot (every post of a card is a new task), at most 128 bytes of
@@ -62,12 +130,14 @@ func CardIDFromTask(task string) string {
 // templateCard renders a card as a WeCom template card so that agents
 // answer with one tap:
 //
-//   - one choice among at most six options: button_interaction, one button
-//     per option (key = option id); labels longer than ten characters are
-//     listed in the card's text and their buttons show the option letter;
+//   - one choice among at most three options (one row: a field report says
+//     longer rows are cut off): button_interaction, one button per option
+//     whose key carries the card and the option (ButtonKey); labels longer
+//     than ten characters are listed in the card's text and their buttons
+//     show the option letter;
 //   - several choices, or up to twenty options: vote_interaction, a checkbox
 //     (single or multiple mode, option id = option id) and a 提交 button
-//     whose key is SubmitOptionID.
+//     whose key carries the card (submitKey).
 //
 // The click comes back as an aibot_event_callback template_card_event, which
 // DecodeEvent turns into Event.Action{CardID, OptionID}. ok is false when
@@ -107,7 +177,11 @@ func templateCard(c *bot.Card) (map[string]any, bool) {
 				text += "\n" + OptionLetter(i) + ". " + strings.TrimPrefix(o.Label, OptionLetter(i)+". ")
 				label = OptionLetter(i)
 			}
-			buttons = append(buttons, map[string]any{"text": label, "style": 1, "key": o.ID})
+			key, ok := ButtonKey(c.ID, o.ID)
+			if !ok {
+				key = o.ID
+			}
+			buttons = append(buttons, map[string]any{"text": label, "style": 1, "key": key})
 		}
 		card["card_type"] = "button_interaction"
 		card["sub_title_text"] = strings.TrimSpace(text)
@@ -135,10 +209,6 @@ func templateCard(c *bot.Card) (map[string]any, bool) {
 		title["desc"] = c.Text
 	}
 	card["checkbox"] = map[string]any{"question_key": "q", "mode": mode, "option_list": list}
-	key := submitKeyPlain
-	if hasSubmit {
-		key = submitKeyOption
-	}
-	card["submit_button"] = map[string]string{"text": submit, "key": key}
+	card["submit_button"] = map[string]string{"text": submit, "key": submitKey(c.ID, hasSubmit)}
 	return card, true
 }

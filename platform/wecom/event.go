@@ -46,6 +46,10 @@ type robotMessage struct {
 	Event *struct {
 		EventType         string             `json:"eventtype"`
 		TemplateCardEvent *templateCardEvent `json:"template_card_event"`
+		// The flat shape WeCom's Node SDK's types describe: the click's
+		// key and task_id straight under event.
+		EventKey string `json:"event_key"`
+		TaskID   string `json:"task_id"`
 	} `json:"event"`
 	// quote (the message the user quoted) is ignored: the new text is the command.
 }
@@ -83,9 +87,11 @@ var ErrMissingMsgID = errors.New("wecom: message has no msgid")
 // Text messages (and voice, which arrives transcribed) give Text; mixed
 // messages give their text items joined by newlines; a quote only adds the
 // quoted message, which is ignored: the new text is what the user asks. The
-// leading "@RobotName " mention is stripped. template_card_event clicks give
-// Action{CardID: CardIDFromTask(task_id), OptionID: ...}: the clicked
-// button's key for button_interaction cards, the chosen option ids for vote
+// leading "@RobotName " mention is stripped. template_card_event clicks (nested
+// under event.template_card_event, or flat as event.event_key) give
+// Action{CardID, OptionID}: the card from the button key (ButtonKey), else
+// CardIDFromTask(task_id); the option from the key for button_interaction
+// cards (a bare key is the option id itself), the chosen option ids for vote
 // and multiple-choice cards (then SubmitOptionID when the card was made with
 // a submit option, see templateCard). De-duplication is the core's job (store.FirstSeen on MessageID):
 // a redelivered msgid is decoded again, with the same MessageID.
@@ -148,10 +154,23 @@ func DecodeEvent(body []byte, received time.Time) (ev bot.Event, ok bool, err er
 			ev.Text = strings.Join(parts, "\n")
 		}
 	case "event":
-		if m.Event == nil || m.Event.EventType != "template_card_event" || m.Event.TemplateCardEvent == nil {
+		if m.Event == nil || m.Event.EventType != "template_card_event" {
 			return ev, false, nil
 		}
-		ev.Action = cardAction(m.Event.TemplateCardEvent)
+		tce := m.Event.TemplateCardEvent
+		if tce == nil {
+			if m.Event.EventKey == "" && m.Event.TaskID == "" {
+				return ev, false, nil
+			}
+			tce = &templateCardEvent{CardType: "button_interaction", EventKey: m.Event.EventKey, TaskID: m.Event.TaskID}
+		}
+		if tce.EventKey == "" {
+			tce.EventKey = m.Event.EventKey
+		}
+		if tce.TaskID == "" {
+			tce.TaskID = m.Event.TaskID
+		}
+		ev.Action = cardAction(tce)
 		return ev, ev.Action.CardID != "", nil
 	default:
 		return ev, false, nil
@@ -160,18 +179,28 @@ func DecodeEvent(body []byte, received time.Time) (ev bot.Event, ok bool, err er
 	return ev, ev.Text != "", nil
 }
 
-// cardAction turns a template_card_event into the clicked option(s).
+// cardAction turns a template_card_event into the clicked option(s). The
+// card is named by the button key when it carries one (ButtonKey,
+// submitKey), else by task_id: WeCom may leave task_id out of a click.
 func cardAction(e *templateCardEvent) *bot.CardAction {
-	a := &bot.CardAction{CardID: CardIDFromTask(e.TaskID)}
+	keyCard, keyOption, submit, keyed := parseKey(e.EventKey)
+	a := &bot.CardAction{CardID: keyCard}
+	if !keyed {
+		a.CardID = CardIDFromTask(e.TaskID)
+	}
 	if e.CardType != "button_interaction" {
 		for _, it := range e.SelectedItems.SelectedItem {
 			a.OptionID = append(a.OptionID, it.OptionIDs.OptionID...)
 		}
-		if len(a.OptionID) > 0 && e.EventKey == submitKeyOption {
+		if len(a.OptionID) > 0 && submit {
 			a.OptionID = append(a.OptionID, SubmitOptionID)
 		}
 	}
-	if len(a.OptionID) == 0 && e.EventKey != "" {
+	switch {
+	case len(a.OptionID) > 0:
+	case keyed && keyOption != "":
+		a.OptionID = []string{keyOption}
+	case !keyed && e.EventKey != "" && e.EventKey != submitKeyOption && e.EventKey != submitKeyPlain:
 		a.OptionID = []string{e.EventKey}
 	}
 	return a

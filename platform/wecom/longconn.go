@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/url"
+	"regexp"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -51,8 +52,12 @@ type LongConnTuning struct {
 	// attempt (1, 2, 4 ... 30 s), with jitter, reset after a subscription.
 	BackoffInitial, BackoffMax time.Duration
 	// Takeover is how long the client stays away after WeCom closed its
-	// connection because another one subscribed (disconnected_event): it
-	// does not fight for the bot. 5 min.
+	// connection because another one subscribed (disconnected_event)
+	// before it subscribes again on its own. Zero, the default, means
+	// never: like WeCom's SDK it stays down until an operator asks
+	// (Reconnect, `banzu wecom reconnect`) or the process restarts, so two
+	// deployments of one robot do not take it from each other.
+	// wecom.aibot.reconnect_after_kick_minutes sets it.
 	Takeover time.Duration
 	// LeaseTTL is the lease that makes one replica hold the connection: it
 	// is renewed every LeaseTTL/3 and another replica takes over within
@@ -76,7 +81,6 @@ var DefaultLongConnTuning = LongConnTuning{
 	Heartbeat:      30 * time.Second,
 	BackoffInitial: time.Second,
 	BackoffMax:     30 * time.Second,
-	Takeover:       5 * time.Minute,
 	LeaseTTL:       15 * time.Second,
 	LeaseRetry:     2 * time.Second,
 	RetryAfter:     2 * time.Second,
@@ -94,7 +98,6 @@ func (t LongConnTuning) withDefaults() LongConnTuning {
 	fill(&t.Heartbeat, d.Heartbeat)
 	fill(&t.BackoffInitial, d.BackoffInitial)
 	fill(&t.BackoffMax, d.BackoffMax)
-	fill(&t.Takeover, d.Takeover)
 	fill(&t.LeaseTTL, d.LeaseTTL)
 	fill(&t.LeaseRetry, d.LeaseRetry)
 	fill(&t.RetryAfter, d.RetryAfter)
@@ -124,34 +127,45 @@ const (
 	// ReplyConnKey names the connection the callback arrived on: a req_id
 	// is only valid there (errcode 846605 elsewhere).
 	ReplyConnKey = "conn"
+	// ReplyKindKey is "click" for a template-card click: its req_id only
+	// takes aibot_respond_update_msg (a Card message with Update), within
+	// 5 s of ReplyReceivedKey; other messages for it are pushed. Unset for
+	// a message.
+	ReplyKindKey = "kind"
+	// ReplyTaskKey holds the clicked card's task_id when the click had one.
+	ReplyTaskKey = "task_id"
 )
 
 // Store keys of the replica coordination.
 const (
 	leasePrefix   = "wecom-longconn:" // + bot id: the lease of the holder
 	longconnColl  = "wecom.longconn"
-	wantPrefix    = "want:"  // + bot id: a replica that must send asks for the connection
-	kickedPrefix  = "quiet:" // + bot id: nobody connects before this time (after disconnected_event)
+	wantPrefix    = "want:"   // + bot id: a replica that must send asks for the connection
+	kickedPrefix  = "kicked:" // + bot id: unix ns of a disconnected_event; replicas started before it stay down
 	maxFrameBytes = 1 << 20
 )
 
 var (
-	errKicked       = errors.New("wecom: another connection subscribed this robot (disconnected_event)")
+	errKicked       = errors.New("wecom: another connection subscribed this robot (disconnected_event): another deployment (staging?) uses the same bot_id")
 	errNotConnected = errors.New("wecom: this replica does not hold the long connection")
 )
 
 // longConn is the long connection's state in a Platform.
 type longConn struct {
-	tune       LongConnTuning
-	url        string
-	st         store.Store // nil: a single process, no lease
-	owner      string
-	listenMu   sync.Mutex
-	cur        atomic.Pointer[wsConn] // the subscribed connection, or nil
-	reconnects atomic.Int64
-	lastSend   atomic.Int64 // unix ns of the last Send needing the connection
-	lastWant   atomic.Int64 // unix ns of the last want written
-	quiet      atomic.Int64 // unix ns: no connecting before (after a kick)
+	tune        LongConnTuning
+	url         string
+	st          store.Store // nil: a single process, no lease
+	owner       string
+	listenMu    sync.Mutex
+	cur         atomic.Pointer[wsConn] // the subscribed connection, or nil
+	reconnects  atomic.Int64
+	lastSend    atomic.Int64 // unix ns of the last Send needing the connection
+	lastWant    atomic.Int64 // unix ns of the last want written
+	kickedAt    atomic.Int64 // unix ns of the kick this process honours; 0: not kicked
+	kicks       atomic.Int64
+	started     time.Time     // kicks recorded before this bind no process started later
+	wake        chan struct{} // Reconnect
+	undecodable atomic.Int64
 }
 
 // Mode is the intelligent robot's transport: ModeLongConn or ModeCallback.
@@ -225,6 +239,13 @@ func (p *Platform) awaitLease(ctx context.Context) bool {
 		if ctx.Err() != nil {
 			return false
 		}
+		if p.Kicked() {
+			// Kicked while holding the lease, then handed it over: the
+			// kick ends here too once cleared (Reconnect on any replica).
+			if _, still := p.storedKick(ctx); !still {
+				p.lc.kickedAt.Store(0)
+			}
+		}
 		if w, ok := p.readWant(ctx); !ok || w.Owner == p.lc.owner || !w.fresh(p.lc.tune.LeaseTTL) {
 			held, err := p.lc.st.Acquire(ctx, p.leaseName(), p.lc.owner, p.lc.tune.LeaseTTL)
 			switch {
@@ -277,27 +298,26 @@ func (p *Platform) holdConnection(ctx context.Context) {
 	defer wg.Wait()
 	attempt := 0
 	for {
-		if until := p.quietUntil(hctx); time.Now().Before(until) {
-			p.log.Warn("wecom long connection: staying away after another connection took over",
-				"until", until.Format(time.RFC3339))
-			if !sleepCtx(hctx, time.Until(until)) {
+		if p.kickedNow(hctx) {
+			if !p.awaitReconnect(hctx) {
 				return
 			}
+			attempt = 0
 		}
 		subscribed, err := p.session(hctx)
 		if hctx.Err() != nil {
 			return
+		}
+		if errors.Is(err, errKicked) {
+			// Do not fight: stay down until an operator asks.
+			p.recordKick(hctx)
+			continue
 		}
 		if subscribed {
 			attempt = 0
 		}
 		delay := p.lc.tune.backoff(attempt)
 		attempt++
-		if errors.Is(err, errKicked) {
-			// Do not fight: whoever took over keeps the bot for a while.
-			delay = p.lc.tune.Takeover
-			p.setQuiet(hctx, time.Now().Add(delay))
-		}
 		n := p.lc.reconnects.Add(1)
 		p.log.Warn("wecom long connection reconnecting",
 			"error", errText(err), "attempt", attempt, "delay_ms", delay.Milliseconds(), "reconnects", n)
@@ -388,27 +408,126 @@ func (p *Platform) sentWithin(d time.Duration) bool {
 	return time.Since(time.Unix(0, p.lc.lastSend.Load())) < d
 }
 
-// quietUntil is when this replica (or, with a store, any replica) may
-// connect again after a kick.
-func (p *Platform) quietUntil(ctx context.Context) time.Time {
-	until := time.Unix(0, p.lc.quiet.Load())
+// Kicked reports whether the long connection is down because another
+// connection took the robot (disconnected_event) and nobody has asked it to
+// reconnect yet: /readyz fails and banzu_wecom_kicked is 1 meanwhile.
+func (p *Platform) Kicked() bool { return p.lc.kickedAt.Load() != 0 }
+
+// Kicks counts the disconnected_events this process received.
+func (p *Platform) Kicks() int64 { return p.lc.kicks.Load() }
+
+// Reconnect asks a long connection stopped by a kick to subscribe again
+// (`banzu wecom reconnect` through POST /api/v1/wecom/reconnect). With a
+// store it clears the kick record there, so that whichever replica holds the
+// connection lease reconnects within LeaseRetry. It reports whether this
+// process was down because of a kick.
+func (p *Platform) Reconnect(ctx context.Context) (bool, error) {
+	was := p.Kicked()
+	var err error
 	if p.lc.st != nil {
-		if v, err := p.lc.st.Get(ctx, longconnColl, kickedPrefix+p.cfg.AIBot.BotID); err == nil {
-			if ns, err := strconv.ParseInt(string(v), 10, 64); err == nil && ns > until.UnixNano() {
-				until = time.Unix(0, ns)
+		if err = p.lc.st.Delete(ctx, longconnColl, kickedPrefix+p.cfg.AIBot.BotID); errors.Is(err, store.ErrNotFound) {
+			err = nil
+		}
+	}
+	select {
+	case p.lc.wake <- struct{}{}:
+	default:
+	}
+	return was, err
+}
+
+// recordKick notes a disconnected_event here and, with a store, for the
+// other replicas.
+func (p *Platform) recordKick(ctx context.Context) {
+	select { // a reconnect asked for before this kick does not count
+	case <-p.lc.wake:
+	default:
+	}
+	now := time.Now().UnixNano()
+	if p.lc.st != nil {
+		if err := p.lc.st.Put(ctx, longconnColl, kickedPrefix+p.cfg.AIBot.BotID, []byte(strconv.FormatInt(now, 10))); err != nil {
+			p.log.Warn("wecom long connection: cannot record the kick for the other replicas", "error", err)
+		}
+	}
+	// Visible (Kicked, /readyz) only once recorded, so that a Reconnect
+	// seen after it clears the record.
+	p.lc.kickedAt.Store(now)
+	n := p.lc.kicks.Add(1)
+	p.log.Error("wecom long connection stopped: WeCom closed it because another connection subscribed this robot (disconnected_event); "+
+		"another deployment (staging?) probably uses the same bot_id. Not reconnecting: run `banzu wecom reconnect` or restart banzu",
+		"bot_id", p.cfg.AIBot.BotID, "kicks", n, "reconnect_after", p.lc.tune.Takeover.String())
+}
+
+// kickedNow reports whether this process must stay down: it was kicked, or
+// (with a store) another replica was kicked after this process started and
+// nobody asked for a reconnect since.
+func (p *Platform) kickedNow(ctx context.Context) bool {
+	if p.Kicked() {
+		return true
+	}
+	if ns, ok := p.storedKick(ctx); ok {
+		p.lc.kickedAt.Store(ns)
+		p.log.Error("wecom long connection stays down: another replica was kicked by a connection elsewhere (disconnected_event); run `banzu wecom reconnect` or restart banzu",
+			"bot_id", p.cfg.AIBot.BotID)
+		return true
+	}
+	return false
+}
+
+// storedKick is the kick recorded in the store, when there is one younger
+// than this process.
+func (p *Platform) storedKick(ctx context.Context) (int64, bool) {
+	if p.lc.st == nil {
+		return 0, false
+	}
+	v, err := p.lc.st.Get(ctx, longconnColl, kickedPrefix+p.cfg.AIBot.BotID)
+	if err != nil {
+		return 0, false
+	}
+	ns, err := strconv.ParseInt(string(v), 10, 64)
+	if err != nil || ns <= p.lc.started.UnixNano() {
+		return 0, false
+	}
+	return ns, true
+}
+
+// awaitReconnect waits, after a kick, for Reconnect, for the kick record to
+// be cleared in the store (by Reconnect on another replica), or for
+// Takeover when it is set. It reports false when ctx ended first.
+func (p *Platform) awaitReconnect(ctx context.Context) bool {
+	var after <-chan time.Time
+	if d := p.lc.tune.Takeover; d > 0 {
+		t := time.NewTimer(d)
+		defer t.Stop()
+		after = t.C
+	}
+	poll := time.NewTicker(p.lc.tune.LeaseRetry)
+	defer poll.Stop()
+	reason := ""
+	for reason == "" {
+		select {
+		case <-ctx.Done():
+			return false
+		case <-p.lc.wake:
+			reason = "operator asked"
+		case <-after:
+			reason = "wecom.aibot.reconnect_after_kick_minutes passed"
+		case <-poll.C:
+			if p.lc.st != nil {
+				if _, err := p.lc.st.Get(ctx, longconnColl, kickedPrefix+p.cfg.AIBot.BotID); errors.Is(err, store.ErrNotFound) {
+					reason = "operator asked (on another replica)"
+				}
 			}
 		}
 	}
-	return until
-}
-
-func (p *Platform) setQuiet(ctx context.Context, until time.Time) {
-	p.lc.quiet.Store(until.UnixNano())
+	p.lc.kickedAt.Store(0)
 	if p.lc.st != nil {
-		if err := p.lc.st.Put(ctx, longconnColl, kickedPrefix+p.cfg.AIBot.BotID, []byte(strconv.FormatInt(until.UnixNano(), 10))); err != nil {
-			p.log.Warn("wecom long connection: cannot record the takeover", "error", err)
+		if err := p.lc.st.Delete(ctx, longconnColl, kickedPrefix+p.cfg.AIBot.BotID); err != nil && !errors.Is(err, store.ErrNotFound) {
+			p.log.Warn("wecom long connection: cannot clear the kick record", "error", err)
 		}
 	}
+	p.log.Warn("wecom long connection: subscribing again after the kick", "reason", reason, "bot_id", p.cfg.AIBot.BotID)
+	return true
 }
 
 // session runs one connection: dial, subscribe, heartbeat, read until it
@@ -505,9 +624,14 @@ func (p *Platform) readLoop(ctx context.Context, w *wsConn) error {
 		if typ != websocket.MessageText {
 			continue
 		}
+		// WeCom's SDK strips these before parsing: real frames carry raw
+		// control characters, which strict JSON refuses.
+		data = stripControl(data)
 		var f Frame
 		if err := json.Unmarshal(data, &f); err != nil {
-			p.log.Warn("wecom long connection: undecodable frame skipped", "error", err, "bytes", len(data))
+			n := p.lc.undecodable.Add(1)
+			p.log.Error("wecom long connection: undecodable frame skipped (WeCom does not send it again)",
+				"req_id", peekReqID(data), "error", err, "bytes", len(data), "undecodable_frames", n)
 			continue
 		}
 		switch f.Cmd {
@@ -531,14 +655,25 @@ func (p *Platform) readLoop(ctx context.Context, w *wsConn) error {
 func (p *Platform) onCallback(w *wsConn, f Frame) error {
 	received := p.now()
 	var peek struct {
+		From struct {
+			UserID string `json:"userid"`
+		} `json:"from"`
 		Event *struct {
 			EventType string `json:"eventtype"`
+			TaskID    string `json:"task_id"`
+			Card      *struct {
+				TaskID string `json:"task_id"`
+			} `json:"template_card_event"`
 		} `json:"event"`
 	}
 	_ = json.Unmarshal(f.Body, &peek)
+	if peek.Event != nil && peek.Event.EventType == "enter_chat" && f.Headers.ReqID != "" {
+		// A user opened a chat with the robot: greet within 5 s.
+		p.welcome(w, f.Headers.ReqID, peek.From.UserID)
+		return nil
+	}
 	if peek.Event != nil && peek.Event.EventType == "disconnected_event" {
-		p.log.Warn("wecom long connection: WeCom closed this connection because another one subscribed the robot (disconnected_event); not fighting for it",
-			"conn", w.id, "stay_away", p.lc.tune.Takeover.String())
+		p.log.Warn("wecom long connection: disconnected_event received", "conn", w.id, "req_id", f.Headers.ReqID)
 		return errKicked
 	}
 	ev, ok, err := DecodeEvent(f.Body, received)
@@ -551,10 +686,21 @@ func (p *Platform) onCallback(w *wsConn, f Frame) error {
 		return nil
 	}
 	// A reply goes back on this connection with the callback's req_id;
-	// clicks are answered in the chat (aibot_send_msg).
+	// a click's req_id only takes a card update (see sendScoped), other
+	// answers to a click are pushed into the chat (aibot_send_msg).
 	ev.Reply = nil
-	if f.Cmd == CmdMsgCallback && f.Headers.ReqID != "" {
+	if f.Headers.ReqID != "" {
 		ev.Reply = map[string]string{ReplyReqIDKey: f.Headers.ReqID, ReplyConnKey: w.id}
+		if f.Cmd == CmdEventCallback && peek.Event != nil {
+			// A click: its req_id takes a card update within 5 s.
+			ev.Reply[ReplyKindKey] = "click"
+			ev.Reply[ReplyReceivedKey] = received.UTC().Format(time.RFC3339Nano)
+			if task := peek.Event.TaskID; task != "" {
+				ev.Reply[ReplyTaskKey] = task
+			} else if peek.Event.Card != nil && peek.Event.Card.TaskID != "" {
+				ev.Reply[ReplyTaskKey] = peek.Event.Card.TaskID
+			}
+		}
 	}
 	// The long connection has no redelivery: keep trying a store that is
 	// briefly away (a Redis failover) for a few seconds before giving up.
@@ -607,6 +753,46 @@ func (p *Platform) heartbeat(ctx context.Context, w *wsConn) {
 		}
 	}
 }
+
+// stripControl removes the control characters WeCom's SDK removes from
+// every frame before JSON.parse: [\x00-\x08\x0B-\x0D\x0E-\x1F] (tab and
+// newline stay). It works in place and returns data unchanged when clean.
+func stripControl(data []byte) []byte {
+	clean := true
+	for _, b := range data {
+		if isStripped(b) {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return data
+	}
+	out := data[:0]
+	for _, b := range data {
+		if !isStripped(b) {
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
+func isStripped(b byte) bool { return b < 0x20 && b != '\t' && b != '\n' }
+
+// reqIDPattern finds a req_id in a frame that is not valid JSON.
+var reqIDPattern = regexp.MustCompile(`"req_id"\s*:\s*"([^"\\]{1,128})"`)
+
+// peekReqID is the req_id of an undecodable frame, or "" when none shows.
+func peekReqID(data []byte) string {
+	if m := reqIDPattern.FindSubmatch(data); m != nil {
+		return string(m[1])
+	}
+	return ""
+}
+
+// UndecodableFrames counts the long connection's frames that were not valid
+// JSON even after stripping control characters (each one lost).
+func (p *Platform) UndecodableFrames() int64 { return p.lc.undecodable.Load() }
 
 // sleepCtx waits d and reports false when ctx ended first.
 func sleepCtx(ctx context.Context, d time.Duration) bool {

@@ -17,15 +17,17 @@ import (
 // Commands of the intelligent robot's long connection (see
 // ../shared/platform-notes.md, "Intelligent-robot long connection").
 const (
-	CmdSubscribe     = "aibot_subscribe"
-	CmdPing          = "ping"
-	CmdMsgCallback   = "aibot_msg_callback"
-	CmdEventCallback = "aibot_event_callback"
-	CmdRespondMsg    = "aibot_respond_msg"
-	CmdSendMsg       = "aibot_send_msg"
-	CmdUploadInit    = "aibot_upload_media_init"
-	CmdUploadChunk   = "aibot_upload_media_chunk"
-	CmdUploadFinish  = "aibot_upload_media_finish"
+	CmdSubscribe      = "aibot_subscribe"
+	CmdPing           = "ping"
+	CmdMsgCallback    = "aibot_msg_callback"
+	CmdEventCallback  = "aibot_event_callback"
+	CmdRespondMsg     = "aibot_respond_msg"
+	CmdRespondUpdate  = "aibot_respond_update_msg"
+	CmdRespondWelcome = "aibot_respond_welcome_msg"
+	CmdSendMsg        = "aibot_send_msg"
+	CmdUploadInit     = "aibot_upload_media_init"
+	CmdUploadChunk    = "aibot_upload_media_chunk"
+	CmdUploadFinish   = "aibot_upload_media_finish"
 )
 
 // Error codes of the long connection.
@@ -88,6 +90,10 @@ type wsConn struct {
 	pending map[string]chan Frame
 	locks   map[string]*reqLock
 	closed  bool
+	// replied holds the callback req_ids answered on this connection (with
+	// when): WeCom documents one reply per callback, so later messages for
+	// the same event are pushed.
+	replied map[string]time.Time
 }
 
 type reqLock struct {
@@ -102,7 +108,39 @@ func newWSConn(c *websocket.Conn) *wsConn {
 		done:    make(chan struct{}),
 		pending: map[string]chan Frame{},
 		locks:   map[string]*reqLock{},
+		replied: map[string]time.Time{},
 	}
+}
+
+// repliedTTL is how long a used req_id is remembered: longer than any
+// reply window (a stream may take about six minutes to finish).
+const repliedTTL = 15 * time.Minute
+
+// claimReply reports whether reqID may still be answered on this
+// connection, and marks it used. release gives it back (the reply was
+// never acknowledged, so a retry may use it).
+func (w *wsConn) claimReply(reqID string) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	now := time.Now()
+	if len(w.replied) > 1024 {
+		for id, at := range w.replied {
+			if now.Sub(at) > repliedTTL {
+				delete(w.replied, id)
+			}
+		}
+	}
+	if _, used := w.replied[reqID]; used {
+		return false
+	}
+	w.replied[reqID] = now
+	return true
+}
+
+func (w *wsConn) releaseReply(reqID string) {
+	w.mu.Lock()
+	delete(w.replied, reqID)
+	w.mu.Unlock()
 }
 
 // lockReq waits until no other frame with reqID is in flight on this

@@ -72,7 +72,7 @@ func (p *Platform) sendLongConn(ctx context.Context, dest bot.Destination, msg b
 		return &bot.RetryError{After: p.lc.tune.RetryAfter, Err: errNotConnected}
 	}
 	reqID := ""
-	if dest.Reply[ReplyConnKey] == w.id {
+	if dest.Reply[ReplyConnKey] == w.id && dest.Reply[ReplyKindKey] == "" {
 		reqID = dest.Reply[ReplyReqIDKey]
 	}
 	return longConnError(p.sendOnConn(ctx, w, chat, reqID, msg))
@@ -148,20 +148,32 @@ func (p *Platform) respondOrPush(ctx context.Context, w *wsConn, chat, reqID str
 }
 
 // respond sends one aibot_respond_msg. ok is false (with no error) when
-// WeCom refused the reply itself (stale or foreign req_id, or a reply of a
-// kind it does not take there): the caller pushes the message instead.
+// the req_id was answered already (one reply per callback: everything after
+// the first goes through aibot_send_msg) or WeCom refused the reply itself
+// (stale or foreign req_id, or a reply of a kind it does not take there):
+// the caller pushes the message instead.
 func (p *Platform) respond(ctx context.Context, w *wsConn, reqID string, body map[string]any) (ok bool, err error) {
+	return p.respondCmd(ctx, w, CmdRespondMsg, reqID, body)
+}
+
+// respondCmd is respond for any reply command (aibot_respond_msg,
+// aibot_respond_update_msg, aibot_respond_welcome_msg).
+func (p *Platform) respondCmd(ctx context.Context, w *wsConn, cmd, reqID string, body map[string]any) (ok bool, err error) {
+	if !w.claimReply(reqID) {
+		return false, nil
+	}
 	actx, cancel := context.WithTimeout(ctx, p.lc.tune.AckTimeout)
 	defer cancel()
-	_, err = w.request(actx, CmdRespondMsg, reqID, body)
+	_, err = w.request(actx, cmd, reqID, body)
 	var fe *FrameError
 	switch {
 	case err == nil:
 		return true, nil
 	case errors.As(err, &fe) && !retryable(fe.ErrCode):
-		p.log.Info("wecom reply refused, pushing to the chat instead", "req_id", reqID, "errcode", fe.ErrCode, "errmsg", fe.ErrMsg)
+		p.log.Info("wecom reply refused, sending it another way", "cmd", cmd, "req_id", reqID, "errcode", fe.ErrCode, "errmsg", fe.ErrMsg)
 		return false, nil
 	}
+	w.releaseReply(reqID)
 	return false, err
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -143,6 +144,54 @@ func TestLongConnSubscribeReplyReconnect(t *testing.T) {
 	}
 }
 
+func TestLongConnControlCharactersAndOneReply(t *testing.T) {
+	srv := wecomtest.New(t, lcBot, lcSecret)
+	c := startLongConn(t, srv, lcSecret, nil, fastTuning())
+	waitTrue(t, "client connected", c.p.Connected)
+
+	// A frame carrying raw control characters (inside the text and before
+	// the JSON) is cleaned as WeCom's SDK does, not skipped.
+	reqID := srv.SendText(wecomtest.Message{MsgID: "m1", ChatID: "wrkA", UserID: "u1", Text: "/help", Control: true})
+	ev := c.sink.wait(t, 1)[0]
+	if ev.Text != "/help" || ev.MessageID != "m1" || ev.Reply[ReplyReqIDKey] != reqID {
+		t.Fatalf("event from a frame with \\x01: %+v", ev)
+	}
+	// A frame that still is not JSON is counted (and logged with its req_id).
+	srv.SendRaw([]byte(`{"cmd":"aibot_msg_callback","headers":{"req_id":"cb-broken"},"body":{"msgid":`))
+	waitTrue(t, "undecodable frame counted", func() bool { return c.p.UndecodableFrames() == 1 })
+	if got := peekReqID([]byte(`{"cmd":"x","headers":{"req_id":"cb-broken"},"body":{`)); got != "cb-broken" {
+		t.Errorf("peekReqID = %q", got)
+	}
+
+	// One reply per req_id: the first message for the event answers the
+	// callback, every later one (a caption, then a file) is pushed, in order.
+	dest := lcReplyDest(ev)
+	if err := c.p.Send(context.Background(), dest, bot.Message{Text: "第一条"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.p.Send(context.Background(), dest, bot.Message{Markdown: "**报表**", File: &bot.File{Name: "r.xlsx", Data: []byte("xlsx")}}); err != nil {
+		t.Fatal(err)
+	}
+	st := srv.State()
+	if resp := st.Of("aibot_respond_msg"); len(resp) != 1 || resp[0].ReqID != reqID || resp[0].Str("stream", "content") != "第一条" {
+		t.Fatalf("replies on the req_id: %+v", resp)
+	}
+	push := st.Of("aibot_send_msg")
+	if len(push) != 2 || push[0].Str("markdown", "content") != "**报表**" || push[1].Str("msgtype") != "file" {
+		t.Fatalf("pushes (caption, then file): %+v", push)
+	}
+	var order []string
+	for _, r := range st.Requests {
+		switch r.Cmd {
+		case "aibot_send_msg", "aibot_upload_media_init":
+			order = append(order, r.Cmd+":"+r.Str("msgtype"))
+		}
+	}
+	if strings.Join(order, ",") != "aibot_send_msg:markdown,aibot_upload_media_init:,aibot_send_msg:file" {
+		t.Errorf("order: %v", order)
+	}
+}
+
 func TestLongConnBadSecret(t *testing.T) {
 	srv := wecomtest.New(t, lcBot, lcSecret)
 	c := startLongConn(t, srv, "wrong", nil, fastTuning())
@@ -175,20 +224,76 @@ func TestLongConnHeartbeat(t *testing.T) {
 
 func TestLongConnDisconnectedEventNoWar(t *testing.T) {
 	srv := wecomtest.New(t, lcBot, lcSecret)
-	a := startLongConn(t, srv, lcSecret, nil, fastTuning())
+	tune := fastTuning()
+	tune.Takeover = 0 // the default: stay down until asked
+	a := startLongConn(t, srv, lcSecret, nil, tune)
 	srv.Wait(lcWait, "first client", func(s wecomtest.Snapshot) bool { return s.Online })
 	waitTrue(t, "a connected", a.p.Connected)
 	// Another deployment of the same robot subscribes: WeCom kicks a.
-	b := startLongConn(t, srv, lcSecret, nil, fastTuning())
+	b := startLongConn(t, srv, lcSecret, nil, tune)
 	srv.Wait(lcWait, "the kick", func(s wecomtest.Snapshot) bool { return s.Kicks == 1 })
-	waitTrue(t, "a disconnected", func() bool { return !a.p.Connected() })
+	waitTrue(t, "a reports the kick", a.p.Kicked)
 	waitTrue(t, "b connected", b.p.Connected)
-	waitTrue(t, "a's reconnect counted", func() bool { return a.p.Reconnects() == 1 })
-	// a stays away (Takeover is an hour here) instead of kicking b back.
+	if a.p.Connected() || a.p.Kicks() != 1 || b.p.Kicked() {
+		t.Fatalf("a connected %v, a kicks %d, b kicked %v", a.p.Connected(), a.p.Kicks(), b.p.Kicked())
+	}
+	// a stays down instead of kicking b back.
 	time.Sleep(100 * time.Millisecond)
-	st := srv.State()
-	if st.Kicks != 1 || st.Subscribed != 2 || a.p.Connected() || !b.p.Connected() {
+	if st := srv.State(); st.Kicks != 1 || st.Subscribed != 2 || a.p.Connected() || !a.p.Kicked() {
 		t.Fatalf("reconnect war: kicks %d, subscriptions %d, a connected %v", st.Kicks, st.Subscribed, a.p.Connected())
+	}
+	// The operator moves the robot back to a: b is kicked in turn.
+	was, err := a.p.Reconnect(context.Background())
+	if err != nil || !was {
+		t.Fatalf("Reconnect: %v %v", was, err)
+	}
+	srv.Wait(lcWait, "a subscribed again", func(s wecomtest.Snapshot) bool { return s.Subscribed == 3 && s.Kicks == 2 })
+	waitTrue(t, "b reports the kick", b.p.Kicked)
+	waitTrue(t, "a connected again", a.p.Connected)
+	if a.p.Kicked() {
+		t.Error("a still reports the kick")
+	}
+}
+
+func TestLongConnKickDelayAndReplicas(t *testing.T) {
+	srv := wecomtest.New(t, lcBot, lcSecret)
+	// With a configured delay the kicked side subscribes again on its own.
+	tune := fastTuning()
+	tune.Takeover = 30 * time.Millisecond
+	a := startLongConn(t, srv, lcSecret, nil, tune)
+	waitTrue(t, "a connected", a.p.Connected)
+	b := startLongConn(t, srv, lcSecret, nil, fastTuning()) // b: an hour
+	srv.Wait(lcWait, "the kick", func(s wecomtest.Snapshot) bool { return s.Kicks >= 1 })
+	srv.Wait(lcWait, "a back after the delay, b kicked", func(s wecomtest.Snapshot) bool { return s.Kicks >= 2 })
+	waitTrue(t, "b reports the kick", b.p.Kicked)
+	waitTrue(t, "a connected", a.p.Connected)
+	b.stop()
+	a.stop()
+
+	// Replicas sharing a store: the kick is recorded there, a replica
+	// (started before it) that takes the lease stays down too, and
+	// Reconnect on any replica brings the holder back. A replica started
+	// after the kick connects: a restart is an operator's decision.
+	srv2 := wecomtest.New(t, lcBot, lcSecret)
+	st := openStore(t)
+	r1 := startLongConn(t, srv2, lcSecret, st, fastTuning())
+	waitTrue(t, "r1 connected", r1.p.Connected)
+	r2 := startLongConn(t, srv2, lcSecret, st, fastTuning())
+	intruder := startLongConn(t, srv2, lcSecret, nil, fastTuning())
+	waitTrue(t, "r1 kicked", r1.p.Kicked)
+	waitTrue(t, "intruder connected", intruder.p.Connected)
+	intruder.stop()
+	r1.stop() // r2 takes the lease and sees the kick in the store
+	waitTrue(t, "r2 stays down", r2.p.Kicked)
+	if r2.p.Connected() {
+		t.Fatal("r2 connected although the robot was taken")
+	}
+	if _, err := r1.p.Reconnect(context.Background()); err != nil { // the CLI reached another replica
+		t.Fatal(err)
+	}
+	waitTrue(t, "r2 connected after the reconnect", r2.p.Connected)
+	if r2.p.Kicked() {
+		t.Error("r2 still reports the kick")
 	}
 }
 
@@ -246,13 +351,59 @@ func TestLongConnFileAndCard(t *testing.T) {
 		!strings.Contains(tc.Str("template_card", "sub_title_text"), "B. 卖家承担全部运费") {
 		t.Fatalf("template card: %+v", tc.Body)
 	}
-	if b := buttons[1].(map[string]any); b["key"] != "B" || b["text"] != "B" {
+	key, _ := ButtonKey("lesson:s1:0", "B")
+	if b := buttons[1].(map[string]any); b["key"] != key || b["text"] != "B" {
 		t.Errorf("button: %v", b)
 	}
-	srv.SendClick(wecomtest.Click{ChatID: "wrkPre", UserID: "u2", CardType: "button_interaction", TaskID: task, Key: "B"})
+	srv.SendClick(wecomtest.Click{ChatID: "wrkPre", UserID: "u2", CardType: "button_interaction", TaskID: task, Key: key})
 	ev := c.sink.wait(t, 1)[0]
 	if ev.Action == nil || ev.Action.CardID != "lesson:s1:0" || len(ev.Action.OptionID) != 1 || ev.Action.OptionID[0] != "B" || ev.ChatID != "wrkPre" {
 		t.Fatalf("click event: %+v %+v", ev, ev.Action)
+	}
+	// WeCom may leave task_id out of a button click (a field report), and
+	// WeCom's SDK describes a flat event.event_key: both answer the quiz.
+	srv.SendClick(wecomtest.Click{ChatID: "wrkPre", UserID: "u3", CardType: "button_interaction", Key: key, NoTaskID: true})
+	srv.SendClick(wecomtest.Click{ChatID: "wrkPre", UserID: "u4", Key: key, Flat: true})
+	for _, ev := range c.sink.wait(t, 2)[1:] {
+		if ev.Action == nil || ev.Action.CardID != "lesson:s1:0" || strings.Join(ev.Action.OptionID, ",") != "B" {
+			t.Fatalf("click without task_id (%s): %+v", ev.SenderID, ev.Action)
+		}
+	}
+}
+
+func TestCardRowsAndKeys(t *testing.T) {
+	four := &bot.Card{ID: "lesson:s2:1", Title: "第 2 题", Options: []bot.CardOption{
+		{ID: "A", Label: "A"}, {ID: "B", Label: "B"}, {ID: "C", Label: "C"}, {ID: "D", Label: "D"}}}
+	card, ok := templateCard(four)
+	if !ok || card["card_type"] != "vote_interaction" {
+		t.Fatalf("four options: %v (want a list and a submit button: rows over 3 buttons are cut off)", card)
+	}
+	three := &bot.Card{ID: "c3", Title: "t", Options: four.Options[:3]}
+	if card, _ := templateCard(three); card["card_type"] != "button_interaction" || len(card["button_list"].([]map[string]any)) != 3 {
+		t.Fatalf("three options: %v", card)
+	}
+	for _, id := range []string{"lesson:s1:0", "卡片|一", "a@b"} {
+		k, ok := ButtonKey(id, "选项@1")
+		if !ok || strings.Trim(k, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-@") != "" {
+			t.Fatalf("key %q has characters outside task_id's alphabet", k)
+		}
+		body := `{"msgid":"e","chatid":"c","chattype":"group","from":{"userid":"u"},"msgtype":"event","event":{"eventtype":"template_card_event",` +
+			`"template_card_event":{"card_type":"button_interaction","event_key":"` + k + `"}}}`
+		ev, ok, err := DecodeEvent([]byte(body), testNow)
+		if err != nil || !ok || ev.Action.CardID != id || strings.Join(ev.Action.OptionID, ",") != "选项@1" {
+			t.Fatalf("%s: %+v %v %v", id, ev.Action, ok, err)
+		}
+	}
+	if _, ok := ButtonKey(strings.Repeat("x", 100), "A"); ok {
+		t.Error("a key over 128 bytes was accepted")
+	}
+	// A vote card's submit without task_id: the key names the card.
+	body := `{"msgid":"e","chatid":"c","from":{"userid":"u"},"msgtype":"event","event":{"eventtype":"template_card_event",` +
+		`"template_card_event":{"card_type":"vote_interaction","event_key":"` + submitKey("c4", false) +
+		`","selected_items":{"selected_item":[{"question_key":"q","option_ids":{"option_id":["D"]}}]}}}}`
+	ev, ok, err := DecodeEvent([]byte(body), testNow)
+	if err != nil || !ok || ev.Action.CardID != "c4" || strings.Join(ev.Action.OptionID, ",") != "D" {
+		t.Fatalf("vote without task_id: %+v %v %v", ev.Action, ok, err)
 	}
 }
 
@@ -267,7 +418,7 @@ func TestTemplateCardVoteAndTaskID(t *testing.T) {
 	if cb["mode"] != 1 || len(cb["option_list"].([]map[string]any)) != 3 {
 		t.Errorf("checkbox: %v", cb)
 	}
-	if sb := card["submit_button"].(map[string]string); sb["key"] != submitKeyOption || sb["text"] != "提交" {
+	if sb := card["submit_button"].(map[string]string); sb["key"] != submitKey(c.ID, true) || sb["text"] != "提交" {
 		t.Errorf("submit: %v", sb)
 	}
 	task := card["task_id"].(string)
@@ -284,7 +435,7 @@ func TestTemplateCardVoteAndTaskID(t *testing.T) {
 		t.Errorf("foreign task id: %q", got)
 	}
 	body := `{"msgid":"e9","chatid":"c","chattype":"group","from":{"userid":"u"},"event":{"eventtype":"template_card_event",` +
-		`"template_card_event":{"card_type":"vote_interaction","event_key":"` + submitKeyOption + `","task_id":"` + task +
+		`"template_card_event":{"card_type":"vote_interaction","event_key":"` + submitKey(c.ID, true) + `","task_id":"` + task +
 		`","selected_items":{"selected_item":[{"question_key":"q","option_ids":{"option_id":["A","C"]}}]}}}}`
 	ev, ok, err := DecodeEvent([]byte(body), testNow)
 	if err != nil || !ok || ev.Action.CardID != c.ID || strings.Join(ev.Action.OptionID, ",") != "A,C,submit" {
@@ -348,4 +499,77 @@ func TestLongConnLeaseHandover(t *testing.T) {
 	if s.MaxConcurrent != 1 || s.Kicks != 0 || s.Subscribed != 3 {
 		t.Errorf("max concurrent %d, kicks %d, subscriptions %d", s.MaxConcurrent, s.Kicks, s.Subscribed)
 	}
+}
+
+func TestLongConnCardUpdateOnlyForAndWelcome(t *testing.T) {
+	srv := wecomtest.New(t, lcBot, lcSecret)
+	team := config.Team{ID: "presale", WeCom: config.TeamWeCom{ChatID: "wrkPre"}, Members: []config.Member{
+		{ID: "xw", Name: "小王", WeComUserID: "u-agent", Role: "agent"},
+		{ID: "chen", Name: "陈主管", WeComUserID: "u-sup", Role: "supervisor"},
+	}}
+	c := startLongConn(t, srv, lcSecret, nil, fastTuning(), team)
+	waitTrue(t, "client connected", c.p.Connected)
+	ctx := context.Background()
+	card := &bot.Card{ID: "quiz:1", Title: "第 1 题", Options: []bot.CardOption{{ID: "A", Label: "A"}, {ID: "B", Label: "B"}}}
+	if err := c.p.Send(ctx, bot.Destination{Platform: "wecom", ChatID: "wrkPre"}, bot.Message{Card: card}); err != nil {
+		t.Fatal(err)
+	}
+	key, _ := ButtonKey("quiz:1", "B")
+	clickReq := srv.SendClick(wecomtest.Click{ChatID: "wrkPre", UserID: "u-agent", CardType: "button_interaction", Key: key, NoTaskID: true})
+	ev := c.sink.wait(t, 1)[0]
+	if ev.Reply[ReplyKindKey] != "click" || ev.Reply[ReplyReqIDKey] != clickReq {
+		t.Fatalf("click reply handle: %v", ev.Reply)
+	}
+	dest := bot.Destination{Platform: "wecom", ChatID: ev.ChatID, Reply: ev.Reply}
+
+	// The clicked card is updated in place for the clicker only.
+	done := &bot.Card{ID: "quiz:1", Title: "第 1 题 · 已作答", Options: []bot.CardOption{{ID: "A", Label: "A"}, {ID: "B", Label: "✓ B"}}}
+	if err := c.p.Send(ctx, dest, bot.Message{Card: done, Update: true, OnlyFor: []string{"u-agent"}}); err != nil {
+		t.Fatal(err)
+	}
+	up := srv.State().Of("aibot_respond_update_msg")
+	if len(up) != 1 || up[0].ReqID != clickReq || up[0].Str("response_type") != "update_template_card" ||
+		up[0].Str("template_card", "main_title", "title") != "第 1 题 · 已作答" || fmt.Sprint(up[0].Body["userids"]) != "[u-agent]" {
+		t.Fatalf("card update: %+v", up)
+	}
+	// A second update for the same click cannot use the req_id again: the
+	// clicker gets it in a single chat, not the group.
+	if err := c.p.Send(ctx, dest, bot.Message{Card: done, Update: true, OnlyFor: []string{"u-agent"}}); err != nil {
+		t.Fatal(err)
+	}
+	// A click whose 5 s window has passed, to everybody: a new card in the chat.
+	late := bot.Destination{Platform: "wecom", ChatID: "wrkPre", Reply: map[string]string{ReplyReqIDKey: "cb-old", ReplyConnKey: ev.Reply[ReplyConnKey],
+		ReplyKindKey: "click", ReplyReceivedKey: time.Now().Add(-6 * time.Second).UTC().Format(time.RFC3339Nano)}}
+	if err := c.p.Send(ctx, late, bot.Message{Card: done, Update: true}); err != nil {
+		t.Fatal(err)
+	}
+	// OnlyFor without Update: a private message to each user.
+	if err := c.p.Send(ctx, bot.Destination{Platform: "wecom", ChatID: "wrkPre"}, bot.Message{Markdown: "你的成绩：3/3", OnlyFor: []string{"u-agent", "u-sup"}}); err != nil {
+		t.Fatal(err)
+	}
+	st := srv.State()
+	if len(st.Of("aibot_respond_update_msg")) != 1 {
+		t.Errorf("updates: %+v", st.Of("aibot_respond_update_msg"))
+	}
+	var got []string
+	for _, r := range st.Of("aibot_send_msg")[1:] {
+		got = append(got, r.Str("chatid")+":"+r.Str("msgtype"))
+	}
+	if strings.Join(got, ",") != "u-agent:template_card,wrkPre:template_card,u-agent:markdown,u-sup:markdown" {
+		t.Errorf("pushes after the update: %v", got)
+	}
+
+	// A user opens a chat with the robot: a role-aware welcome within 5 s.
+	for user, want := range map[string]string{"u-agent": "小王你好", "u-sup": "陈主管你好", "u-new": "不在班组名单"} {
+		req := srv.SendEnterChat(user)
+		srv.Wait(lcWait, "the welcome to "+user, func(s wecomtest.Snapshot) bool {
+			for _, r := range s.Of("aibot_respond_welcome_msg") {
+				if r.ReqID == req && strings.Contains(r.Str("text", "content"), want) {
+					return true
+				}
+			}
+			return false
+		})
+	}
+	c.sink.none(t) // enter_chat reaches no handler
 }

@@ -11,6 +11,8 @@ import (
 //
 //  1. dest.UserID set: a direct message through the self-built app
 //     (message/send), whatever the other fields say.
+//  2. msg.Update or msg.OnlyFor set: see sendScoped (a card updated in place
+//     for the clicker, or a private message to each user named).
 //
 // In long-connection mode everything else goes over the connection (see
 // sendLongConn). In callback mode:
@@ -30,6 +32,9 @@ func (p *Platform) Send(ctx context.Context, dest bot.Destination, msg bot.Messa
 	}
 	if dest.UserID != "" {
 		return p.sendDirect(ctx, dest.UserID, msg)
+	}
+	if msg.Update || len(msg.OnlyFor) > 0 {
+		return p.sendScoped(ctx, dest, msg)
 	}
 	if p.mode == ModeLongConn {
 		return p.sendLongConn(ctx, dest, msg)

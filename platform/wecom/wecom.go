@@ -131,7 +131,12 @@ func New(cfg config.WeCom, teams []config.Team, opts Options) (*Platform, error)
 	if wsURL == "" {
 		wsURL = DefaultWSURL
 	}
-	p.lc = &longConn{tune: opts.LongConn.withDefaults(), url: wsURL, st: opts.Store, owner: owner}
+	tune := opts.LongConn
+	if tune.Takeover == 0 && cfg.AIBot.ReconnectAfterKick > 0 {
+		tune.Takeover = time.Duration(cfg.AIBot.ReconnectAfterKick) * time.Minute
+	}
+	p.lc = &longConn{tune: tune.withDefaults(), url: wsURL, st: opts.Store, owner: owner,
+		started: time.Now(), wake: make(chan struct{}, 1)}
 	if cfg.AIBot.Token != "" || cfg.AIBot.EncodingAESKey != "" {
 		c, err := newCryptor(cfg.AIBot.Token, cfg.AIBot.EncodingAESKey, "")
 		if err != nil {

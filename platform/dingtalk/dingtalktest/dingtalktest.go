@@ -41,10 +41,14 @@ const (
 	PathOtoSend         = "/v1.0/robot/oToMessages/batchSend"
 	PathMediaUpload     = "/media/upload"
 	PathSessionWebhook  = "/robot/sendBySession"
+	PathCardDeliver     = "/v1.0/card/instances/createAndDeliver"
 )
 
-// TopicBotMessage is the stream topic of messages to the robot.
-const TopicBotMessage = "/v1.0/im/bot/messages/get"
+// Stream topics: messages to the robot, and interactive-card callbacks.
+const (
+	TopicBotMessage = "/v1.0/im/bot/messages/get"
+	TopicCard       = "/v1.0/card/instances/callback"
+)
 
 // Call is one HTTP request the fake accepted.
 type Call struct {
@@ -64,13 +68,14 @@ type Server struct {
 	ClientID     string
 	ClientSecret string
 	RobotCode    string
-
-	t     testing.TB
-	srv   *httptest.Server
-	conns chan *Conn
-	stop  chan struct{}
+	t            testing.TB
+	srv          *httptest.Server
+	conns        chan *Conn
+	stop         chan struct{}
 
 	mu      sync.Mutex
+	plain   bool     // see PlainTickets
+	topics  []string // CALLBACK topics of the last connections/open
 	calls   []Call
 	opens   int
 	tokens  int
@@ -112,6 +117,16 @@ func (s *Server) Close() {
 	s.Drop()
 	s.srv.CloseClientConnections()
 	s.srv.Close()
+}
+
+// PlainTickets makes the fake hand out stream tickets that need no escaping
+// in a URL. DingTalk's Node SDK puts the ticket into the URL as it is
+// (`${endpoint}?ticket=${ticket}`); by default the fake's tickets contain
+// "+", "/" and "=" to check that banzu escapes them.
+func (s *Server) PlainTickets(on bool) {
+	s.mu.Lock()
+	s.plain = on
+	s.mu.Unlock()
 }
 
 // SessionWebhook is a session webhook URL on the fake, named by session.
@@ -232,9 +247,14 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		}
 		subs, _ := c.Body["subscriptions"].([]any)
 		found := false
+		s.topics = nil
 		for _, sub := range subs {
 			m, _ := sub.(map[string]any)
 			found = found || (m["type"] == "CALLBACK" && m["topic"] == TopicBotMessage)
+			if m["type"] == "CALLBACK" {
+				topic, _ := m["topic"].(string)
+				s.topics = append(s.topics, topic)
+			}
 		}
 		if !found {
 			s.fail(w, http.StatusBadRequest, "connections/open: no CALLBACK subscription to %s: %v", TopicBotMessage, c.Body["subscriptions"])
@@ -242,6 +262,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		}
 		s.opens++
 		ticket := fmt.Sprintf("ticket+%d/=", s.opens) // needs escaping in the URL
+		if s.plain {
+			ticket = fmt.Sprintf("ticket-%d", s.opens)
+		}
 		s.tickets[ticket] = true
 		_ = json.NewEncoder(w).Encode(map[string]string{
 			"endpoint": "ws://" + s.srv.Listener.Addr().String() + PathGateway,
@@ -282,6 +305,16 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		fmt.Fprint(w, `{"processQueryKey":"pqk"}`)
+	case PathCardDeliver:
+		if !s.validToken(c.Token) {
+			s.fail(w, http.StatusUnauthorized, "%s: access token %q", c.Path, c.Token)
+			return
+		}
+		if msg := checkCardDeliver(c.Body, s.RobotCode); msg != "" {
+			s.fail(w, http.StatusBadRequest, "card/instances/createAndDeliver: %s", msg)
+			return
+		}
+		fmt.Fprintf(w, `{"success":true,"result":{"outTrackId":%q,"deliverResults":[{"success":true}]}}`, c.Body["outTrackId"])
 	case PathMediaUpload:
 		if !s.validToken(c.Query.Get("access_token")) {
 			s.fail(w, http.StatusOK, "media/upload: access_token %q", c.Query.Get("access_token"))
@@ -309,6 +342,51 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.calls = append(s.calls, c)
+}
+
+// checkCardDeliver checks a createAndDeliver body as DingTalk's card OpenAPI
+// describes it and returns what is wrong, or "".
+func checkCardDeliver(b map[string]any, robotCode string) string {
+	str := func(m map[string]any, k string) string { v, _ := m[k].(string); return v }
+	obj := func(m map[string]any, k string) map[string]any { v, _ := m[k].(map[string]any); return v }
+	if str(b, "cardTemplateId") == "" || str(b, "outTrackId") == "" {
+		return "cardTemplateId and outTrackId are required"
+	}
+	if str(b, "callbackType") != "STREAM" {
+		return "callbackType is not STREAM: clicks would not come back over the stream"
+	}
+	params := obj(obj(b, "cardData"), "cardParamMap")
+	if len(params) == 0 {
+		return "no cardData.cardParamMap"
+	}
+	for k, v := range params {
+		if _, ok := v.(string); !ok {
+			return "cardParamMap." + k + " is not a string"
+		}
+	}
+	space := str(b, "openSpaceId")
+	switch {
+	case len(space) > len("dtv1.card//IM_GROUP.") && space[:len("dtv1.card//IM_GROUP.")] == "dtv1.card//IM_GROUP.":
+		if str(obj(b, "imGroupOpenDeliverModel"), "robotCode") != robotCode {
+			return "imGroupOpenDeliverModel.robotCode is not the robot's"
+		}
+	case len(space) > len("dtv1.card//IM_ROBOT.") && space[:len("dtv1.card//IM_ROBOT.")] == "dtv1.card//IM_ROBOT.":
+		m := obj(b, "imRobotOpenDeliverModel")
+		if str(m, "robotCode") != robotCode || str(m, "spaceType") != "IM_ROBOT" {
+			return "imRobotOpenDeliverModel needs spaceType IM_ROBOT and the robot's robotCode"
+		}
+	default:
+		return "openSpaceId " + space + " is neither dtv1.card//IM_GROUP.<cid> nor dtv1.card//IM_ROBOT.<userId>"
+	}
+	return ""
+}
+
+// Topics returns the CALLBACK topics the client subscribed to in its last
+// connections/open.
+func (s *Server) Topics() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.topics...)
 }
 
 // validToken reports whether tok is a token the fake handed out.
@@ -408,6 +486,32 @@ func (c *Conn) Send(t testing.TB, typ, topic, messageID, data string) {
 func (c *Conn) SendMessage(t testing.TB, frameID string, m Message) {
 	t.Helper()
 	c.Send(t, "CALLBACK", TopicBotMessage, frameID, string(m.JSON()))
+	if a := c.Ack(t); a.Code != 200 || a.Headers["messageId"] != frameID {
+		t.Fatalf("dingtalktest: ack of %s = %+v", frameID, a)
+	}
+}
+
+// CardClick is a tap on an interactive card's button.
+type CardClick struct {
+	OutTrackID string // the card instance's outTrackId, as delivered
+	UserID     string // who tapped
+	Option     string // the button's "option" callback parameter
+	Robot      bool   // delivered into a robot single chat (IM_ROBOT)
+}
+
+// SendCardClick delivers a card callback (a CALLBACK frame on TopicCard)
+// and waits for its acknowledgement.
+func (c *Conn) SendCardClick(t testing.TB, frameID string, k CardClick) {
+	t.Helper()
+	content, _ := json.Marshal(map[string]any{"cardPrivateData": map[string]any{
+		"actionIds": []string{"choose"}, "params": map[string]string{"option": k.Option}}})
+	space := "IM_GROUP"
+	if k.Robot {
+		space = "IM_ROBOT"
+	}
+	data, _ := json.Marshal(map[string]any{"outTrackId": k.OutTrackID, "userId": k.UserID, "corpId": "ding-corp",
+		"spaceType": space, "content": string(content), "type": "actionCallback"})
+	c.Send(t, "CALLBACK", TopicCard, frameID, string(data))
 	if a := c.Ack(t); a.Code != 200 || a.Headers["messageId"] != frameID {
 		t.Fatalf("dingtalktest: ack of %s = %+v", frameID, a)
 	}

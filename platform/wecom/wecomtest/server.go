@@ -5,10 +5,18 @@
 // subscribed client, and records everything it accepted.
 //
 // It keeps WeCom's rule of one connection per robot: a new subscription
-// makes the server send the old connection a disconnected_event and close it.
+// makes the server send the old connection a disconnected_event and close it
+// (Kick does the same on demand). Like the real service, as seen from WeCom's
+// own Node SDK (scripts/sdkcheck runs that SDK against this fake): clicks may
+// come without task_id or in the flat event.event_key shape (Click), frames
+// may carry raw control characters (Message.Control), a click's req_id takes
+// one aibot_respond_update_msg and an enter_chat's one
+// aibot_respond_welcome_msg within ReplyWindow, and a callback takes one
+// final aibot_respond_msg.
 package wecomtest
 
 import (
+	"bytes"
 	"context"
 	"crypto/md5"
 	"encoding/base64"
@@ -31,7 +39,12 @@ const (
 	CodeInvalidReqID   = 846605
 	CodeNotSubscribed  = 846609
 	CodeBadRequest     = 40058
+	CodeReplyExpired   = 846608
 )
+
+// ReplyWindow is how long after an event the fake takes a card update or a
+// welcome on its req_id (WeCom: 5 s).
+const ReplyWindow = 5 * time.Second
 
 // Frame is one frame as the fake sees it.
 type Frame struct {
@@ -114,8 +127,15 @@ type conn struct {
 	n          int
 	c          *websocket.Conn
 	subscribed bool
-	callbacks  map[string]bool // req_ids of callbacks sent on this connection
+	callbacks  map[string]*callback // req_ids of callbacks sent on this connection
 	cancel     context.CancelFunc
+}
+
+// callback is what the fake remembers of a callback it sent.
+type callback struct {
+	kind     string // "msg", "template_card_event", "enter_chat", ...
+	at       time.Time
+	answered bool // a final reply went out on its req_id
 }
 
 type upload struct {
@@ -238,6 +258,10 @@ type Message struct {
 	UserID   string
 	Text     string // sent as "@Robot " + Text
 	ChatType string // "group" (default with a ChatID) or "single"
+	// Control puts raw control characters into the frame (after the text
+	// and between JSON tokens), as real WeCom frames carry them; WeCom's
+	// SDK strips [\x00-\x08\x0B-\x0D\x0E-\x1F] before parsing.
+	Control bool
 }
 
 // SendText pushes an aibot_msg_callback text message to the subscribed
@@ -265,7 +289,30 @@ func (s *Server) SendText(m Message) string {
 	if m.ChatID != "" {
 		body["chatid"] = m.ChatID
 	}
+	if m.Control {
+		body["text"] = map[string]string{"content": "@班组助手 " + m.Text + "\x01"}
+		return s.pushRaw("aibot_msg_callback", body, func(b []byte) []byte {
+			b = bytes.ReplaceAll(b, []byte(`\u0001`), []byte{0x01})
+			return append([]byte{0x0b, 0x1f}, b...)
+		})
+	}
 	return s.push("aibot_msg_callback", body)
+}
+
+// SendRaw writes data as one text frame to the subscribed connection, as it
+// is (a frame that is not JSON, say).
+func (s *Server) SendRaw(data []byte) {
+	s.t.Helper()
+	s.mu.Lock()
+	c := s.current
+	s.mu.Unlock()
+	if c == nil {
+		s.t.Fatalf("wecomtest: raw frame with no subscribed client")
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_ = c.c.Write(ctx, websocket.MessageText, data)
 }
 
 // Click describes a template card click.
@@ -277,6 +324,12 @@ type Click struct {
 	TaskID   string   // the task_id of the card clicked
 	Key      string   // the button's key (event_key)
 	Options  []string // vote: chosen option ids
+	// NoTaskID leaves task_id out, as WeCom does in some button callbacks
+	// (a field report).
+	NoTaskID bool
+	// Flat sends the shape WeCom's Node SDK's types describe:
+	// event.event_key and event.task_id, no template_card_event object.
+	Flat bool
 }
 
 // SendClick pushes a template_card_event and returns its req_id.
@@ -288,22 +341,79 @@ func (s *Server) SendClick(c Click) string {
 		c.MsgID = fmt.Sprintf("ev-%d", s.seq)
 	}
 	s.mu.Unlock()
-	ev := map[string]any{"card_type": c.CardType, "event_key": c.Key, "task_id": c.TaskID}
+	ev := map[string]any{"card_type": c.CardType, "event_key": c.Key}
+	if !c.NoTaskID {
+		ev["task_id"] = c.TaskID
+	}
 	if len(c.Options) > 0 {
 		ev["selected_items"] = map[string]any{"selected_item": []any{map[string]any{
 			"question_key": "q", "option_ids": map[string]any{"option_id": c.Options},
 		}}}
 	}
+	event := map[string]any{"eventtype": "template_card_event", "template_card_event": ev}
+	if c.Flat {
+		event = map[string]any{"eventtype": "template_card_event", "event_key": c.Key}
+		if !c.NoTaskID && c.TaskID != "" {
+			event["task_id"] = c.TaskID
+		}
+	}
 	body := map[string]any{
 		"msgid": c.MsgID, "aibotid": s.BotID, "chatid": c.ChatID, "chattype": "group",
 		"from": map[string]string{"userid": c.UserID}, "create_time": time.Now().Unix(), "msgtype": "event",
-		"event": map[string]any{"eventtype": "template_card_event", "template_card_event": ev},
+		"event": event,
 	}
 	return s.push("aibot_event_callback", body)
 }
 
+// SendEnterChat pushes an enter_chat event (a user opened a single chat with
+// the robot) and returns its req_id.
+func (s *Server) SendEnterChat(userID string) string {
+	s.t.Helper()
+	s.mu.Lock()
+	s.seq++
+	id := fmt.Sprintf("enter-%d", s.seq)
+	s.mu.Unlock()
+	return s.push("aibot_event_callback", map[string]any{
+		"msgid": id, "aibotid": s.BotID, "chattype": "single", "from": map[string]string{"userid": userID},
+		"create_time": time.Now().Unix(), "msgtype": "event", "event": map[string]any{"eventtype": "enter_chat"},
+	})
+}
+
+// Kick does what WeCom does when another connection subscribes the robot:
+// it sends the subscribed connection a disconnected_event and closes it.
+func (s *Server) Kick() {
+	s.mu.Lock()
+	c := s.current
+	s.current = nil
+	if c != nil {
+		s.kicks++
+		s.notify()
+	}
+	s.mu.Unlock()
+	if c != nil {
+		s.kick(c)
+	}
+}
+
+func (s *Server) kick(old *conn) {
+	s.mu.Lock()
+	s.seq++
+	seq := s.seq
+	s.mu.Unlock()
+	b, _ := json.Marshal(map[string]any{"msgid": fmt.Sprintf("disc-%d", seq), "aibotid": s.BotID, "create_time": time.Now().Unix(),
+		"msgtype": "event", "event": map[string]any{"eventtype": "disconnected_event"}})
+	s.write(old, Frame{Cmd: "aibot_event_callback", Headers: Headers{ReqID: fmt.Sprintf("cb-%d", seq)}, Body: b})
+	go old.c.Close(websocket.StatusNormalClosure, "another connection subscribed")
+}
+
 // push sends a callback to the subscribed connection.
 func (s *Server) push(cmd string, body map[string]any) string {
+	s.t.Helper()
+	return s.pushRaw(cmd, body, nil)
+}
+
+// pushRaw is push with the encoded frame passed through edit.
+func (s *Server) pushRaw(cmd string, body map[string]any, edit func([]byte) []byte) string {
 	s.t.Helper()
 	s.mu.Lock()
 	c := s.current
@@ -314,10 +424,22 @@ func (s *Server) push(cmd string, body map[string]any) string {
 	}
 	s.seq++
 	reqID := fmt.Sprintf("cb-%d", s.seq)
-	c.callbacks[reqID] = true
+	kind := "msg"
+	if ev, ok := body["event"].(map[string]any); ok {
+		kind, _ = ev["eventtype"].(string)
+	}
+	c.callbacks[reqID] = &callback{kind: kind, at: time.Now()}
 	s.mu.Unlock()
 	b, _ := json.Marshal(body)
-	s.write(c, Frame{Cmd: cmd, Headers: Headers{ReqID: reqID}, Body: b})
+	f := Frame{Cmd: cmd, Headers: Headers{ReqID: reqID}, Body: b}
+	if edit == nil {
+		s.write(c, f)
+		return reqID
+	}
+	data, _ := json.Marshal(f)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_ = c.c.Write(ctx, websocket.MessageText, edit(data))
 	return reqID
 }
 
@@ -346,7 +468,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	defer cancel()
 	s.mu.Lock()
 	s.nextConn++
-	c := &conn{n: s.nextConn, c: wc, callbacks: map[string]bool{}, cancel: cancel}
+	c := &conn{n: s.nextConn, c: wc, callbacks: map[string]*callback{}, cancel: cancel}
 	s.conns[c.n] = c
 	s.notify()
 	s.mu.Unlock()
@@ -422,14 +544,9 @@ func (s *Server) handle(c *conn, f Frame) {
 		if old != nil && old != c {
 			s.mu.Lock()
 			s.kicks++
-			s.seq++
-			seq := s.seq
 			s.notify()
 			s.mu.Unlock()
-			b, _ := json.Marshal(map[string]any{"msgid": fmt.Sprintf("disc-%d", seq), "aibotid": s.BotID, "create_time": time.Now().Unix(),
-				"msgtype": "event", "event": map[string]any{"eventtype": "disconnected_event"}})
-			s.write(old, Frame{Cmd: "aibot_event_callback", Headers: Headers{ReqID: fmt.Sprintf("cb-%d", seq)}, Body: b})
-			go old.c.Close(websocket.StatusNormalClosure, "another connection subscribed")
+			s.kick(old)
 		}
 		return
 	case "ping":
@@ -444,10 +561,23 @@ func (s *Server) handle(c *conn, f Frame) {
 		}
 		return
 	case "aibot_respond_msg":
-		if !c.callbacks[f.Headers.ReqID] {
+		cb := c.callbacks[f.Headers.ReqID]
+		if cb == nil {
 			s.mu.Unlock()
 			s.ack(c, f.Headers.ReqID, CodeInvalidReqID, "invalid req_id", nil)
 			return
+		}
+		if cb.answered {
+			// One reply per callback: a finished stream, a card or a file
+			// ends it (banzu's reading; WeCom documents no second reply).
+			s.mu.Unlock()
+			s.ack(c, f.Headers.ReqID, CodeBadRequest, "req_id already answered", nil)
+			return
+		}
+		if Str(body, "msgtype") != "stream" {
+			cb.answered = true
+		} else if st, _ := body["stream"].(map[string]any); st["finish"] == true {
+			cb.answered = true
 		}
 		if mt := Str(body, "msgtype"); mt != "stream" && mt != "template_card" && mt != "file" {
 			s.mu.Unlock()
@@ -459,6 +589,34 @@ func (s *Server) handle(c *conn, f Frame) {
 			s.ack(c, f.Headers.ReqID, CodeBadRequest, "stream needs id and content", nil)
 			return
 		}
+	case "aibot_respond_update_msg", "aibot_respond_welcome_msg":
+		// Both answer an event within 5 s of it, once: a card update a
+		// template_card_event (optionally for some userids only), a
+		// welcome an enter_chat.
+		want, what := "template_card_event", "update_template_card"
+		if f.Cmd == "aibot_respond_welcome_msg" {
+			want = "enter_chat"
+		}
+		cb := c.callbacks[f.Headers.ReqID]
+		switch {
+		case cb == nil || cb.kind != want:
+			s.mu.Unlock()
+			s.ack(c, f.Headers.ReqID, CodeInvalidReqID, "invalid req_id for "+f.Cmd, nil)
+			return
+		case cb.answered || time.Since(cb.at) > ReplyWindow:
+			s.mu.Unlock()
+			s.ack(c, f.Headers.ReqID, CodeReplyExpired, "reply window passed", nil)
+			return
+		case want == "template_card_event" && (Str(body, "response_type") != what || body["template_card"] == nil):
+			s.mu.Unlock()
+			s.ack(c, f.Headers.ReqID, CodeBadRequest, "update needs response_type update_template_card and template_card", nil)
+			return
+		case want == "enter_chat" && Str(body, "text", "content") == "" && body["template_card"] == nil:
+			s.mu.Unlock()
+			s.ack(c, f.Headers.ReqID, CodeBadRequest, "welcome needs text or template_card", nil)
+			return
+		}
+		cb.answered = true
 	case "aibot_send_msg":
 		mt := Str(body, "msgtype")
 		if Str(body, "chatid") == "" || (mt != "markdown" && mt != "template_card" && mt != "file") {
