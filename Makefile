@@ -22,7 +22,7 @@ bench-import: ## whole-process import of 100k and 400k rows: time, rows/s, peak 
 
 # Fuzz targets, each for FUZZTIME (CI runs them briefly on every change).
 FUZZTIME ?= 10s
-FUZZ_TARGETS := ./bot:FuzzParseCommand ./kpi:FuzzImportCSV ./platform/wecom:FuzzCallbackBody ./platform/dingtalk:FuzzEventBody
+FUZZ_TARGETS := ./bot:FuzzParseCommand ./kpi:FuzzImportCSV ./kpi:FuzzImportXLSX ./platform/wecom:FuzzCallbackBody ./platform/dingtalk:FuzzEventBody
 
 fuzz: ## run every fuzz target for FUZZTIME
 	@for t in $(FUZZ_TARGETS); do \

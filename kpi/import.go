@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/banzu-bot/banzu/xlsxguard"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -310,13 +311,13 @@ func (im *Importer) prepare(opt Options) (*importConfig, error) {
 // excelize keeps the compressed file in memory (bounded by MaxBytes) and
 // streams the sheet's rows.
 func openXLSX(f *os.File, cfg *importConfig, sum *Summary) (rowSource, *headerInfo, error) {
-	if err := checkZip(f); err != nil {
+	if err := checkZip(f, sum.File); err != nil {
 		return nil, nil, err
 	}
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		return nil, nil, err
 	}
-	wb, err := excelize.OpenReader(f)
+	wb, err := excelize.OpenReader(f, xlsxguard.Default.Options())
 	if err != nil {
 		return nil, nil, importErr(ErrUnknownFormat, "XLSX 文件已损坏或无法读取（%v），请在 Excel 中重新保存后再导入。", err)
 	}
@@ -345,8 +346,9 @@ func openXLSX(f *os.File, cfg *importConfig, sum *Summary) (rowSource, *headerIn
 
 // checkZip tells an XLSX workbook from other ZIP files (a plain archive, a
 // Word or PowerPoint document, an OpenDocument spreadsheet) and from a
-// damaged file, by the archive's entry names.
-func checkZip(f *os.File) error {
+// damaged file, by the archive's entry names, and refuses a workbook that
+// would inflate too far (xlsxguard) before excelize reads any of it.
+func checkZip(f *os.File, name string) error {
 	st, err := f.Stat()
 	if err != nil {
 		return err
@@ -359,6 +361,9 @@ func checkZip(f *os.File) error {
 	for _, e := range zr.File {
 		switch {
 		case e.Name == "xl/workbook.xml":
+			if err := xlsxguard.Default.Check(zr, name); err != nil {
+				return &ImportError{Kind: ErrTooLarge, Msg: err.Error()}
+			}
 			return nil
 		case strings.HasPrefix(e.Name, "word/"):
 			word = true
