@@ -56,6 +56,7 @@ type App struct {
 	closers    []func() error
 	obs        *observability
 	noSchedule bool
+	origins    *console.Origins // Host and origin checks of the console and API
 
 	featuresMu sync.Mutex
 	features   map[string]any // feature name -> its state (see feature)
@@ -113,10 +114,13 @@ func (a *App) build(ctx context.Context, opts Options) error {
 	a.Mux.HandleFunc("GET /metrics", a.metricsHandler)
 	a.registerGauges()
 	a.install(cmds)
+	a.origins = console.NewOrigins(a.Cfg.Listen, a.Cfg.Console.AllowedHosts)
 	if a.Cfg.Console.Enabled {
 		a.Console = console.New(a.Store, a.now)
 		a.Outbox.AddPlatform(a.Console)
-		console.NewServer(a.Console, dir, a.Bot).Register(a.Mux)
+		srv := console.NewServer(a.Console, dir, a.Bot)
+		srv.Protect(a.origins)
+		srv.Register(a.Mux)
 	}
 	return a.installPlatforms()
 }

@@ -52,6 +52,9 @@ type Redis struct {
 type Console struct {
 	Enabled bool   `yaml:"enabled"`
 	Token   string `yaml:"token" secret:"true"` // required when listening beyond loopback
+	// AllowedHosts are extra Host names (or host:port) the console and API
+	// answer to besides the listen address: a DNS name or a reverse proxy's.
+	AllowedHosts []string `yaml:"allowed_hosts"`
 }
 
 // API configures the HTTP API (KPI import and friends).
