@@ -30,7 +30,7 @@ func kpiAPIApp(t *testing.T, token string) *app.App {
 	cfg := config.Default()
 	cfg.DataDir = t.TempDir()
 	cfg.API.Token = token
-	cfg.Console.Token = "console-secret" // the API must not need it
+	cfg.Console.Token = "console-secret"               // the API must not need it
 	cfg.Console.AllowedHosts = []string{"example.com"} // httptest.NewRequest's Host
 	demo.Apply(cfg)
 	if err := cfg.Validate(); err != nil {
