@@ -87,6 +87,10 @@ type WeComAIBot struct {
 	BotID          string `yaml:"bot_id"`
 	Secret         string `yaml:"secret" secret:"true"`
 	WSURL          string `yaml:"ws_url"`
+
+	// MaxClockSkewSeconds is how far a callback's timestamp may be from our
+	// clock; 0 means an hour (as DingTalk).
+	MaxClockSkewSeconds int `yaml:"max_clock_skew_seconds"`
 }
 
 // DingTalk configures the DingTalk adapter.
