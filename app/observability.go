@@ -116,5 +116,11 @@ func (a *App) readyz(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "starting or stopping", http.StatusServiceUnavailable)
 		return
 	}
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if !a.storeWatch.ready(ctx, a.Store) {
+		http.Error(w, "store writes are failing (disk full or read-only?)", http.StatusServiceUnavailable)
+		return
+	}
 	a.healthz(w, r)
 }
