@@ -85,14 +85,18 @@ func (l Limits) Check(zr *zip.Reader, file string) error {
 			}
 		}
 		if size > uint64(limit) {
-			return &Error{File: file, Msg: fmt.Sprintf("“%s”解压后过大：其中 %s 有 %s（上限 %s），疑似压缩炸弹，已拒绝导入。", file, e.Name, human(size), human(uint64(limit)))}
+			hint := "请按月或按店铺拆分后再导入。"
+			if !streamed(e.Name) {
+				hint = "如果是正常的表格，请删除其中的图片、图表等内容，另存为新文件后再导入。"
+			}
+			return &Error{File: file, Msg: fmt.Sprintf("“%s”解压后过大：其中 %s 有 %s（上限 %s），已拒绝导入。%s", file, e.Name, human(size), human(uint64(limit)), hint)}
 		}
 		if inMemory > uint64(l.MaxInMemoryTotal) {
-			return &Error{File: file, Msg: fmt.Sprintf("“%s”解压后过大：工作表以外的部分合计超过 %s，疑似压缩炸弹，已拒绝导入。", file, human(uint64(l.MaxInMemoryTotal)))}
+			return &Error{File: file, Msg: fmt.Sprintf("“%s”解压后过大：工作表以外的部分（图片、图表等）合计超过 %s，已拒绝导入。如果是正常的表格，请删除这些内容，另存为新文件后再导入。", file, human(uint64(l.MaxInMemoryTotal)))}
 		}
 		total += size
 		if total > uint64(l.MaxTotal) {
-			return &Error{File: file, Msg: fmt.Sprintf("“%s”解压后总大小超过 %s，疑似压缩炸弹，已拒绝导入。", file, human(uint64(l.MaxTotal)))}
+			return &Error{File: file, Msg: fmt.Sprintf("“%s”解压后总大小超过 %s，已拒绝导入；请按月或按店铺拆分后再导入。", file, human(uint64(l.MaxTotal)))}
 		}
 	}
 	return nil

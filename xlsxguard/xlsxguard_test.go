@@ -86,7 +86,7 @@ func TestCheckRefusesBombs(t *testing.T) {
 		{"1 GiB of zeros", xlsxguard.Default, zeros.Bytes(), "压缩比异常：其中 xl/media/zeros.bin"},
 		{"200 MiB whitespace sheet", xlsxguard.Default, spaces.Bytes(), "压缩比异常：其中 xl/worksheets/sheet1.xml"},
 		{"entry over the in-memory cap", loose, zeros.Bytes(), "xl/media/zeros.bin 有 1.0 GB（上限 16 MB）"},
-		{"in-memory total", func() xlsxguard.Limits { l := loose; l.MaxInMemoryTotal = 4 << 20; return l }(), small.Bytes(), "工作表以外的部分合计超过 4 MB"},
+		{"in-memory total", func() xlsxguard.Limits { l := loose; l.MaxInMemoryTotal = 4 << 20; return l }(), small.Bytes(), "工作表以外的部分（图片、图表等）合计超过 4 MB"},
 		{"total", func() xlsxguard.Limits { l := loose; l.MaxTotal = 1 << 20; return l }(), real, "总大小超过 1 MB"},
 		{"sheet over the streamed cap", func() xlsxguard.Limits { l := loose; l.MaxStreamed = 100 << 20; return l }(), spaces.Bytes(), "xl/worksheets/sheet1.xml 有 200 MB（上限 100 MB）"},
 		{"entries", func() xlsxguard.Limits { l := loose; l.MaxEntries = 3; return l }(), real, "文件条目过多"},
