@@ -57,6 +57,8 @@ type App struct {
 	closers    []func() error
 	obs        *observability
 	noSchedule bool
+	origins    *console.Origins // Host and origin checks of the console and API
+	storeWatch *storeWatch      // failed store writes: metrics, logs, /readyz
 
 	featuresMu sync.Mutex
 	features   map[string]any // feature name -> its state (see feature)
@@ -96,6 +98,8 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (*App, error) {
 }
 
 func (a *App) build(ctx context.Context, opts Options) error {
+	a.storeWatch = newStoreWatch(a.Log, a.now)
+	a.Store = a.storeWatch.wrap(a.Store)
 	dir, err := bot.NewDirectory(ctx, a.Store, a.Cfg.Teams)
 	if err != nil {
 		return fmt.Errorf("load roster: %w", err)
@@ -120,11 +124,15 @@ func (a *App) build(ctx context.Context, opts Options) error {
 	a.Mux.HandleFunc("GET /readyz", a.readyz)
 	a.Mux.HandleFunc("GET /metrics", a.metricsHandler)
 	a.registerGauges()
+	a.storeWatch.register(a.obs.reg)
 	a.install(cmds)
+	a.origins = console.NewOrigins(a.Cfg.Listen, a.Cfg.Console.AllowedHosts)
 	if a.Cfg.Console.Enabled {
 		a.Console = console.New(a.Store, a.now)
 		a.Outbox.AddPlatform(a.Console)
-		console.NewServer(a.Console, dir, a.Bot).Register(a.Mux)
+		srv := console.NewServer(a.Console, dir, a.Bot)
+		srv.Protect(a.origins)
+		srv.Register(a.Mux)
 	}
 	return a.installPlatforms()
 }

@@ -24,7 +24,7 @@ func (a *App) backup(w http.ResponseWriter, r *http.Request) {
 	if !a.checkAPIToken(w, r) {
 		return
 	}
-	st, ok := a.Store.(*embedded.Store)
+	st, ok := unwrapStore(a.Store).(*embedded.Store)
 	if !ok {
 		kpiAPIError(w, http.StatusBadRequest, "当前使用 Redis 存储：请用 Redis 自己的持久化和备份（RDB/AOF）。")
 		return

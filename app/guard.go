@@ -2,6 +2,7 @@ package app
 
 import (
 	"crypto/subtle"
+	"encoding/json"
 	"net"
 	"net/http"
 	"strings"
@@ -31,15 +32,27 @@ func (a *App) CheckListen(addr string) error {
 	return nil
 }
 
-// guard asks for the console token on console routes when one is set.
+// SetListenAddr tells banzu the address its HTTP server is bound to (with
+// port 0 resolved), so that the Host checks of the console and the API
+// compare the port too.
+func (a *App) SetListenAddr(addr string) { a.origins.SetListen(addr) }
+
+// guard checks Host and origin on the API (a browser could reach it: see
+// console.Origins; the console's own routes check themselves) and asks for
+// the console token on console routes when one is set.
 func (a *App) guard(next http.Handler) http.Handler {
 	token := a.Cfg.Console.Token
-	if token == "" {
-		return next
-	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p := r.URL.Path
-		if p == "/healthz" || p == "/readyz" || p == "/metrics" || strings.HasPrefix(p, "/wecom/") || strings.HasPrefix(p, "/dingtalk/") || strings.HasPrefix(p, "/api/") {
+		if strings.HasPrefix(p, "/api/") {
+			if ref := a.origins.Check(r, false); ref != nil {
+				w.Header().Set("Content-Type", "application/json; charset=utf-8")
+				w.WriteHeader(ref.Status)
+				_ = json.NewEncoder(w).Encode(map[string]any{"ok": false, "error": ref.Msg})
+				return
+			}
+		}
+		if token == "" || p == "/healthz" || p == "/readyz" || p == "/metrics" || strings.HasPrefix(p, "/wecom/") || strings.HasPrefix(p, "/dingtalk/") || strings.HasPrefix(p, "/api/") {
 			next.ServeHTTP(w, r) // these verify their own signatures or tokens
 			return
 		}

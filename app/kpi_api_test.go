@@ -31,6 +31,8 @@ func kpiAPIApp(t *testing.T, token string) *app.App {
 	cfg.DataDir = t.TempDir()
 	cfg.API.Token = token
 	cfg.Console.Token = "console-secret" // the API must not need it
+	// httptest.NewRequest's Host, which the API's Host check must accept.
+	cfg.Console.AllowedHosts = []string{"example.com"}
 	demo.Apply(cfg)
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)

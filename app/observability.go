@@ -149,7 +149,13 @@ func (a *App) registerGauges() {
 }
 
 // metricsHandler serves /metrics, behind the API token when one is set.
+// Beyond loopback it is served only with the token: the metrics name teams
+// and show activity.
 func (a *App) metricsHandler(w http.ResponseWriter, r *http.Request) {
+	if a.Cfg.API.Token == "" && !loopback(a.Cfg.Listen) {
+		http.Error(w, "banzu 监听在本机以外的地址，/metrics 需要 API 令牌：请设置 api.token（或 BANZU_API_TOKEN），再带上 Authorization: Bearer <api.token> 访问。", http.StatusForbidden)
+		return
+	}
 	if tok := a.Cfg.API.Token; tok != "" {
 		got := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
 		if subtle.ConstantTimeCompare([]byte(got), []byte(tok)) != 1 {
@@ -171,6 +177,12 @@ func (a *App) readyz(w http.ResponseWriter, r *http.Request) {
 			http.Error(w, d.name+" long connection taken by another connection (disconnected_event): run `banzu wecom reconnect` or restart", http.StatusServiceUnavailable)
 			return
 		}
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if !a.storeWatch.ready(ctx, a.Store) {
+		http.Error(w, "store writes are failing (disk full or read-only?)", http.StatusServiceUnavailable)
+		return
 	}
 	a.healthz(w, r)
 }

@@ -1,10 +1,14 @@
 package app_test
 
 import (
+	"context"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/banzu-bot/banzu/app"
 )
 
 func (r *running) text(path, bearer string) (int, string) {
@@ -51,4 +55,42 @@ func TestMetricsAndReadiness(t *testing.T) {
 		}
 	}
 	r.close()
+}
+
+// TestMetricsExposure: beyond loopback /metrics needs the API token, and is
+// not served without one even when console.token is set; on loopback it is
+// open unless an API token is configured.
+func TestMetricsExposure(t *testing.T) {
+	cases := []struct {
+		listen, consoleToken, apiToken, bearer string
+		want                                   int
+	}{
+		{"0.0.0.0:8080", "console-secret", "", "", http.StatusForbidden},
+		{"0.0.0.0:8080", "console-secret", "", "console-secret", http.StatusForbidden},
+		{":8080", "console-secret", "", "", http.StatusForbidden},
+		{"0.0.0.0:8080", "console-secret", "apitok", "", http.StatusUnauthorized},
+		{"0.0.0.0:8080", "console-secret", "apitok", "wrong", http.StatusUnauthorized},
+		{"0.0.0.0:8080", "console-secret", "apitok", "apitok", http.StatusOK},
+		{"127.0.0.1:8080", "", "", "", http.StatusOK},
+		{"127.0.0.1:8080", "", "apitok", "", http.StatusUnauthorized},
+	}
+	for _, c := range cases {
+		cfg := demoConfig(t)
+		cfg.Listen, cfg.Console.Token, cfg.API.Token = c.listen, c.consoleToken, c.apiToken
+		a, err := app.New(context.Background(), cfg, app.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv := httptest.NewServer(a.Handler())
+		r := &running{t: t, srv: srv}
+		code, body := r.text("/metrics", c.bearer)
+		if code != c.want || code == http.StatusOK != strings.Contains(body, "banzu_outbox_depth") {
+			t.Errorf("listen %s, api token %q, bearer %q: /metrics = %d, want %d\n%.200s", c.listen, c.apiToken, c.bearer, code, c.want, body)
+		}
+		if code, _ := r.text("/healthz", ""); code != http.StatusOK {
+			t.Errorf("listen %s: /healthz = %d", c.listen, code)
+		}
+		srv.Close()
+		a.Close()
+	}
 }

@@ -71,7 +71,7 @@ func (a *App) installPlatforms() error {
 		// so that replies go out on the connection that received the
 		// message (see wecom.Platform.Listen).
 		opts := wecom.Options{Logger: a.Log, Now: a.now, Handle: a.Bot.Dispatch, Store: a.Store}
-		if rs, ok := a.Store.(*redisstore.Store); ok {
+		if rs, ok := unwrapStore(a.Store).(*redisstore.Store); ok {
 			opts.Redis = rs.Client() // replicas share one access token
 		}
 		p, err := wecom.New(a.Cfg.WeCom, a.Cfg.Teams, opts)

@@ -53,6 +53,9 @@ type Redis struct {
 type Console struct {
 	Enabled bool   `yaml:"enabled"`
 	Token   string `yaml:"token" secret:"true"` // required when listening beyond loopback
+	// AllowedHosts are extra Host names (or host:port) the console and API
+	// answer to besides the listen address: a DNS name or a reverse proxy's.
+	AllowedHosts []string `yaml:"allowed_hosts"`
 }
 
 // API configures the HTTP API (KPI import and friends).
@@ -90,6 +93,10 @@ type WeComAIBot struct {
 	// connection took the robot (disconnected_event); 0, the default, means
 	// it stays down until `banzu wecom reconnect` or a restart.
 	ReconnectAfterKick int `yaml:"reconnect_after_kick_minutes"`
+
+	// MaxClockSkewSeconds is how far a callback's timestamp may be from our
+	// clock; 0 means an hour (as DingTalk).
+	MaxClockSkewSeconds int `yaml:"max_clock_skew_seconds"`
 }
 
 // DingTalk configures the DingTalk adapter.

@@ -117,3 +117,17 @@ func TestDingTalkRobotCodeDefaultsToClientID(t *testing.T) {
 		t.Errorf("robot_code = %q (%v), want the configured one", cfg.DingTalk.RobotCode, err)
 	}
 }
+
+func TestValidateAllowedHostsAndClockSkew(t *testing.T) {
+	cfg := Default()
+	cfg.Console.AllowedHosts = []string{"banzu.example.com", "10.0.0.5:8080", "[::1]:8080"}
+	if err := cfg.Validate(); err != nil {
+		t.Fatalf("good hosts: %v", err)
+	}
+	cfg.Console.AllowedHosts = []string{"https://banzu.example.com"}
+	cfg.WeCom.AIBot.MaxClockSkewSeconds = -1
+	err := cfg.Validate()
+	if err == nil || !strings.Contains(err.Error(), "console.allowed_hosts") || !strings.Contains(err.Error(), "wecom.aibot.max_clock_skew_seconds") {
+		t.Fatalf("bad hosts and skew: %v", err)
+	}
+}

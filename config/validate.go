@@ -27,6 +27,14 @@ func (c *Config) Validate() error {
 	if _, _, err := net.SplitHostPort(c.Listen); err != nil {
 		bad("listen", "应为 host:port，得到 %q", c.Listen)
 	}
+	for _, h := range c.Console.AllowedHosts {
+		if h == "" || strings.ContainsAny(h, "/?#@ ") {
+			bad("console.allowed_hosts", "应为主机名或 主机名:端口（例如 banzu.example.com），不带 http:// 和路径，得到 %q", h)
+		}
+	}
+	if c.WeCom.AIBot.MaxClockSkewSeconds < 0 {
+		bad("wecom.aibot.max_clock_skew_seconds", "不能为负数（0 表示默认的 3600 秒），得到 %d", c.WeCom.AIBot.MaxClockSkewSeconds)
+	}
 	if c.DataDir == "" {
 		bad("data_dir", "不能为空")
 	}

@@ -4,13 +4,9 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/banzu-bot/banzu/bot"
 )
-
-// maxAnnouncement bounds an announcement, well inside every platform's limit.
-const maxAnnouncement = 2000
 
 // Announce is /announce: a supervisor posts a notice into every chat of the
 // team (the WeCom and DingTalk groups as well as the console), @-ing everyone
@@ -39,8 +35,8 @@ func Announce() *bot.Command {
 					return bot.Usagef("请写上通知内容。")
 				}
 			}
-			if n := utf8.RuneCountInString(text); n > maxAnnouncement {
-				return bot.Userf("通知太长了（%d 字），请控制在 %d 字以内。", n, maxAnnouncement)
+			if err := bot.CheckLen("通知", text, bot.MaxAnnouncement); err != nil {
+				return err
 			}
 			var mentions []string
 			for _, w := range strings.Fields(text) {

@@ -127,6 +127,9 @@ func (h *Awards) award(ctx context.Context, req *bot.Request) error {
 		e.Due = h.Svc.ReferralDue(hire.Config.HireDate, now)
 		e.Reason = fmt.Sprintf("推荐 %s 入职", hire.Name)
 		if extra := strings.Join(rest[1:], " "); extra != "" {
+			if err := bot.CheckLen("推荐说明", extra, bot.MaxReason); err != nil {
+				return err
+			}
 			e.Reason += "：" + extra
 		}
 		idem = "referral/" + hire.ID // one hire, one referral award
@@ -134,6 +137,9 @@ func (h *Awards) award(ctx context.Context, req *bot.Request) error {
 		e.Reason = strings.Join(rest, " ")
 		if e.Reason == "" {
 			return bot.Usagef("请写明颁奖原因。")
+		}
+		if err := bot.CheckLen("颁奖原因", e.Reason, bot.MaxReason); err != nil {
+			return err
 		}
 		idem = idemOf(req, "award", kind, m.ID, e.Reason)
 	}
@@ -172,6 +178,9 @@ func (h *Awards) revoke(ctx context.Context, req *bot.Request) error {
 		return bot.Usagef("编号应为数字（颁奖消息和 /badges 里的 #编号），得到“%s”。", req.Args[0])
 	}
 	reason := strings.Join(req.Args[1:], " ")
+	if err := bot.CheckLen("撤销原因", reason, bot.MaxReason); err != nil {
+		return err
+	}
 	st, err := awards.Load(ctx, h.Svc.St)
 	if err != nil {
 		return err

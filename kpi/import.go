@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/banzu-bot/banzu/xlsxguard"
 	"github.com/xuri/excelize/v2"
 
 	"github.com/banzu-bot/banzu/tmpdir"
@@ -316,7 +317,7 @@ func (im *Importer) prepare(opt Options) (*importConfig, error) {
 // excelize keeps the compressed file in memory (bounded by MaxBytes) and
 // streams the sheet's rows.
 func openXLSX(f *os.File, cfg *importConfig, sum *Summary, tmp string) (rowSource, *headerInfo, error) {
-	if err := checkZip(f); err != nil {
+	if err := checkZip(f, sum.File); err != nil {
 		return nil, nil, err
 	}
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
@@ -328,7 +329,7 @@ func openXLSX(f *os.File, cfg *importConfig, sum *Summary, tmp string) (rowSourc
 			return nil, nil, err
 		}
 	}
-	wb, err := excelize.OpenReader(f, excelize.Options{TmpDir: tmp})
+	wb, err := excelize.OpenReader(f, xlsxguard.Default.WithTmpDir(tmp))
 	if err != nil {
 		return nil, nil, importErr(ErrUnknownFormat, "XLSX 文件已损坏或无法读取（%v），请在 Excel 中重新保存后再导入。", err)
 	}
@@ -357,8 +358,9 @@ func openXLSX(f *os.File, cfg *importConfig, sum *Summary, tmp string) (rowSourc
 
 // checkZip tells an XLSX workbook from other ZIP files (a plain archive, a
 // Word or PowerPoint document, an OpenDocument spreadsheet) and from a
-// damaged file, by the archive's entry names.
-func checkZip(f *os.File) error {
+// damaged file, by the archive's entry names, and refuses a workbook that
+// would inflate too far (xlsxguard) before excelize reads any of it.
+func checkZip(f *os.File, name string) error {
 	st, err := f.Stat()
 	if err != nil {
 		return err
@@ -371,6 +373,9 @@ func checkZip(f *os.File) error {
 	for _, e := range zr.File {
 		switch {
 		case e.Name == "xl/workbook.xml":
+			if err := xlsxguard.Default.Check(zr, name); err != nil {
+				return &ImportError{Kind: ErrTooLarge, Msg: err.Error()}
+			}
 			return nil
 		case strings.HasPrefix(e.Name, "word/"):
 			word = true

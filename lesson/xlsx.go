@@ -2,9 +2,11 @@ package lesson
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"strings"
 
+	"github.com/banzu-bot/banzu/xlsxguard"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -79,7 +81,11 @@ func MarshalXLSX(lessons []*Lesson) ([]byte, error) {
 // ParseXLSX reads a workbook written by MarshalXLSX (or by hand in the same
 // layout). Errors name the sheet and row.
 func ParseXLSX(name string, data []byte) ([]*Lesson, error) {
-	f, err := excelize.OpenReader(bytes.NewReader(data))
+	f, err := xlsxguard.Open(bytes.NewReader(data), int64(len(data)), name)
+	var bomb *xlsxguard.Error
+	if errors.As(err, &bomb) {
+		return nil, &ImportError{File: name, Errors: []RowError{{"文件", bomb.Msg}}}
+	}
 	if err != nil {
 		return nil, &ImportError{File: name, Errors: []RowError{{"文件", "不是有效的 Excel 文件（.xlsx）：" + err.Error()}}}
 	}

@@ -16,6 +16,7 @@ scale=${1:-1}
 targets=(
   ./bot:FuzzParseCommand:60000
   ./kpi:FuzzImportCSV:6000
+  ./kpi:FuzzImportXLSX:2000
   ./platform/wecom:FuzzCallbackBody:20000
   ./platform/dingtalk:FuzzEventBody:20000
 )

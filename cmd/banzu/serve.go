@@ -45,6 +45,7 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer, env 
 	if err != nil {
 		return fmt.Errorf("无法监听 %s（listen）: %w", cfg.Listen, err)
 	}
+	a.SetListenAddr(ln.Addr().String())
 	srv := &http.Server{Handler: a.Handler(), ReadHeaderTimeout: 10 * time.Second}
 	stop, err := a.Start(ctx)
 	if err != nil {

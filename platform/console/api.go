@@ -30,9 +30,10 @@ type Dispatcher interface {
 
 // Server serves the console page and API.
 type Server struct {
-	p   *Platform
-	dir *bot.Directory
-	bot Dispatcher
+	p       *Platform
+	dir     *bot.Directory
+	bot     Dispatcher
+	origins *Origins
 }
 
 // NewServer wires the console's HTTP side.
@@ -40,14 +41,18 @@ func NewServer(p *Platform, dir *bot.Directory, d Dispatcher) *Server {
 	return &Server{p: p, dir: dir, bot: d}
 }
 
+// Protect makes every console route check Host, origin and content type
+// (see Origins); call it before Register.
+func (s *Server) Protect(o *Origins) { s.origins = o }
+
 // Register adds the console routes to mux.
 func (s *Server) Register(mux *http.ServeMux) {
 	sub, _ := fs.Sub(webFS, "web")
-	mux.Handle("GET /", http.FileServerFS(sub))
-	mux.HandleFunc("GET /console/api/chats", s.chats)
-	mux.HandleFunc("GET /console/api/messages", s.list)
-	mux.HandleFunc("POST /console/api/messages", s.post)
-	mux.HandleFunc("GET /console/files/{id}/{name}", s.file)
+	mux.Handle("GET /", s.guard(http.FileServerFS(sub), true))
+	mux.Handle("GET /console/api/chats", s.guard(http.HandlerFunc(s.chats), false))
+	mux.Handle("GET /console/api/messages", s.guard(http.HandlerFunc(s.list), false))
+	mux.Handle("POST /console/api/messages", s.guard(http.HandlerFunc(s.post), false))
+	mux.Handle("GET /console/files/{id}/{name}", s.guard(http.HandlerFunc(s.file), false))
 }
 
 // ChatMember is a member as the chat list shows them.

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -104,7 +105,7 @@ func benchCallback(b *testing.B, st store.Store, overHTTP bool, concurrency int,
 		}
 		plain := strings.Replace(groupText, "CAIQ16HMjQYY", fmt.Sprintf("msg-%08d", id), 1)
 		plain = strings.Replace(plain, "今日排班", fmt.Sprintf("今日排班 #%d", i), 1)
-		body, q, err := EncryptCallback(pinnedToken, vecAESKey, "", []byte(plain), "1700000000", fmt.Sprintf("n%d", i))
+		body, q, err := EncryptCallback(pinnedToken, vecAESKey, "", []byte(plain), strconv.FormatInt(time.Now().Unix(), 10), fmt.Sprintf("n%d", i))
 		if err != nil {
 			b.Fatal(err)
 		}

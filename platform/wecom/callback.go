@@ -5,7 +5,9 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
 )
 
 // maxCallbackBody bounds a callback body; WeCom's are a few kilobytes.
@@ -41,6 +43,26 @@ func (p *Platform) serveCallback(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Allow", "GET, POST")
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 	}
+}
+
+// DefaultMaxClockSkew is how far a callback's timestamp may be from our
+// clock when wecom.aibot.max_clock_skew_seconds is zero: an hour, as
+// DingTalk allows. A replayed callback older than that is refused.
+const DefaultMaxClockSkew = time.Hour
+
+// fresh reports whether a callback's timestamp (Unix seconds) is within the
+// allowed skew of now.
+func (p *Platform) fresh(timestamp string, now time.Time) bool {
+	sec, err := strconv.ParseInt(timestamp, 10, 64)
+	if err != nil {
+		return false
+	}
+	skew := time.Duration(p.cfg.AIBot.MaxClockSkewSeconds) * time.Second
+	if skew <= 0 {
+		skew = DefaultMaxClockSkew
+	}
+	d := now.Sub(time.Unix(sec, 0))
+	return d <= skew && d >= -skew
 }
 
 // sigParams are the signature parameters of the query string.
@@ -105,6 +127,11 @@ func (p *Platform) receive(w http.ResponseWriter, r *http.Request) {
 	if !p.crypt.verify(sig.signature, sig.timestamp, sig.nonce, env.Encrypt) {
 		p.log.Warn("wecom callback: bad signature", "remote_addr", r.RemoteAddr)
 		http.Error(w, "bad signature", http.StatusForbidden)
+		return
+	}
+	if !p.fresh(sig.timestamp, received) {
+		p.log.Warn("wecom callback: timestamp outside the allowed clock skew", "timestamp", sig.timestamp, "remote_addr", r.RemoteAddr)
+		http.Error(w, "stale or invalid timestamp", http.StatusForbidden)
 		return
 	}
 	plain, err := p.crypt.decrypt(env.Encrypt)

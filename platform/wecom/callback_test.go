@@ -3,12 +3,15 @@ package wecom
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/banzu-bot/banzu/bot"
 )
@@ -154,6 +157,7 @@ func TestCallbackNotStoredIsRefused(t *testing.T) {
 			return nil
 		},
 		Logger: quietLog,
+		Now:    func() time.Time { return testNow },
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -169,4 +173,49 @@ func TestCallbackNotStoredIsRefused(t *testing.T) {
 	if n := stored.Load(); n != 1 {
 		t.Fatalf("%d events stored, want 1", n)
 	}
+}
+
+// TestCallbackTimeWindow: callbacks signed correctly but stamped outside the
+// allowed skew (an hour by default, configurable) are refused and not
+// handled; those inside are accepted.
+func TestCallbackTimeWindow(t *testing.T) {
+	post := func(p *Platform, ts, msgID string) int {
+		plain := strings.Replace(groupText, "CAIQ16HMjQYY", msgID, 1)
+		body, q, err := EncryptCallback(pinnedToken, vecAESKey, "", []byte(plain), ts, "n-"+msgID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return serve(p, httptest.NewRequest(http.MethodPost, "/wecom/aibot?"+q.Encode(), strings.NewReader(string(body)))).Code
+	}
+	unix := func(d time.Duration) string { return strconv.FormatInt(testNow.Add(d).Unix(), 10) }
+	s := newSink()
+	p := newTestPlatform(t, "http://unused", s.handle)
+	for _, ts := range []string{"1000000000", "4102444800", "abc", "", "-1", "99999999999999999999", unix(-61 * time.Minute), unix(61 * time.Minute)} {
+		if code := post(p, ts, "stale-"+ts); code != http.StatusForbidden && !(ts == "" && code == http.StatusBadRequest) {
+			t.Errorf("timestamp %q: %d, want 403", ts, code)
+		}
+	}
+	s.none(t)
+	for i, d := range []time.Duration{0, -59 * time.Minute, 59 * time.Minute} {
+		if code := post(p, unix(d), fmt.Sprintf("fresh-%d", i)); code != http.StatusOK {
+			t.Errorf("timestamp now%+v: %d, want 200", d, code)
+		}
+	}
+	s.wait(t, 3)
+
+	cfg := testPlatformConfig()
+	cfg.AIBot.MaxClockSkewSeconds = 60
+	s2 := newSink()
+	p2, err := New(cfg, testTeams, Options{Handle: s2.handle, Now: func() time.Time { return testNow }, Logger: quietLog})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p2.Close()
+	if code := post(p2, unix(-2*time.Minute), "two-minutes-old"); code != http.StatusForbidden {
+		t.Errorf("2 minutes old with a 60 s window: %d", code)
+	}
+	if code := post(p2, unix(-30*time.Second), "thirty-seconds-old"); code != http.StatusOK {
+		t.Errorf("30 s old with a 60 s window: %d", code)
+	}
+	s2.wait(t, 1)
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -13,7 +14,8 @@ import (
 func TestEncryptCallbackRoundTrip(t *testing.T) {
 	s := newSink()
 	p := newTestPlatform(t, "http://unused", s.handle)
-	body, q, err := EncryptCallback(pinnedToken, vecAESKey, "", []byte(groupText), "1700000000", "n-1")
+	ts := strconv.FormatInt(testNow.Unix(), 10)
+	body, q, err := EncryptCallback(pinnedToken, vecAESKey, "", []byte(groupText), ts, "n-1")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -26,7 +28,7 @@ func TestEncryptCallbackRoundTrip(t *testing.T) {
 	}
 
 	// URL verification: the same query with echostr = the encrypt value.
-	echo, eq, _ := EncryptCallback(pinnedToken, vecAESKey, "", []byte("1616140317555161061"), "1700000001", "n-2")
+	echo, eq, _ := EncryptCallback(pinnedToken, vecAESKey, "", []byte("1616140317555161061"), ts, "n-2")
 	var env struct{ Encrypt string }
 	if err := json.Unmarshal(echo, &env); err != nil {
 		t.Fatal(err)
@@ -36,11 +38,11 @@ func TestEncryptCallbackRoundTrip(t *testing.T) {
 		t.Fatalf("GET: %d %q", w.Code, w.Body.String())
 	}
 
-	otherID, q2, _ := EncryptCallback(pinnedToken, vecAESKey, "wx5823bf96d3bd56c7", []byte(groupText), "1700000000", "n-3")
+	otherID, q2, _ := EncryptCallback(pinnedToken, vecAESKey, "wx5823bf96d3bd56c7", []byte(groupText), ts, "n-3")
 	if w := serve(p, httptest.NewRequest(http.MethodPost, "/wecom/aibot?"+q2.Encode(), strings.NewReader(string(otherID)))); w.Code != http.StatusBadRequest {
 		t.Errorf("another receive id: %d", w.Code)
 	}
-	otherToken, q3, _ := EncryptCallback("another-token", vecAESKey, "", []byte(groupText), "1700000000", "n-4")
+	otherToken, q3, _ := EncryptCallback("another-token", vecAESKey, "", []byte(groupText), ts, "n-4")
 	if w := serve(p, httptest.NewRequest(http.MethodPost, "/wecom/aibot?"+q3.Encode(), strings.NewReader(string(otherToken)))); w.Code != http.StatusForbidden {
 		t.Errorf("another token: %d", w.Code)
 	}

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -114,7 +115,7 @@ func signedPost(t testing.TB, p *Platform, plaintext string) *http.Request {
 
 // signedEnvelope builds a POST of body signed over enc.
 func signedEnvelope(p *Platform, enc, body string) *http.Request {
-	ts, nonce := "1700000000", "nonce1"
+	ts, nonce := strconv.FormatInt(testNow.Unix(), 10), "nonce1"
 	q := url.Values{"msg_signature": {p.crypt.signature(ts, nonce, enc)}, "timestamp": {ts}, "nonce": {nonce}}
 	return httptest.NewRequest(http.MethodPost, "/wecom/aibot?"+q.Encode(), strings.NewReader(body))
 }
