@@ -113,7 +113,7 @@ func TestContestEndToEnd(t *testing.T) {
 		opened := clock.Now()
 		for _, p := range players {
 			r.clock.Add(opened.Add(p.after).Sub(clock.Now()))
-			if got := r.ask(chat, p.id, "@班组助手 "+answerFor(t, q, msg.Card, !p.wrong[i])); !strings.Contains(got, "已收到") {
+			if got := r.ask(chat, p.id, "@班组助手 "+answerFor(t, q, msg.Card, !p.wrong[i])); !strings.Contains(got, "已记录") {
 				t.Errorf("question %d, %s: %q", i+1, p.id, got)
 			}
 		}
@@ -208,7 +208,6 @@ func TestContestStopAndCancel(t *testing.T) {
 	// Stopped while question 2 is open: it is revealed, then the results.
 	mark = r.lastID(chat)
 	r.ask(chat, "lin", "/contest stop")
-	r.waitBot(chat, mark, "第 2 题结束")
 	r.waitBot(chat, mark, "已出 2/6 题")
 	res := r.waitBot(chat, mark, "大练兵成绩").body()
 	for _, want := range []string{"问题终结者（答对最多）：小周", "服务速度王（正确率 80% 以上、平均用时最短）：小周", "小郑 ", "（答对 1/2）"} {

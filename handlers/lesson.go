@@ -304,7 +304,8 @@ func (l *Lessons) runStep(ctx context.Context, bank *lesson.Bank, s *lesson.Sess
 		}
 		return send(bot.Message{Markdown: renderCase(s, les, l.Bot.Location())})
 	case lesson.StepQuestion:
-		if err := l.reveal(ctx, bank, s, step.Q-1); err != nil {
+		prev, err := l.reveal(ctx, bank, s, step.Q-1)
+		if err != nil {
 			return err
 		}
 		sq := &s.Questions[step.Q]
@@ -314,7 +315,8 @@ func (l *Lessons) runStep(ctx context.Context, bank *lesson.Bank, s *lesson.Sess
 			l.log.Warn("lesson question skipped, its time passed", "team_id", s.TeamID, "session", s.ID, "q", step.Q)
 			return nil
 		}
-		if step.Q == 0 || s.Current() < 0 {
+		// A lesson's case post said how to answer; a contest says it first.
+		if (step.Q == 0 || s.Current() < 0) && !hasStep(s, lesson.StepCase) {
 			if err := send(bot.Message{Markdown: renderQuizIntro(s)}); err != nil {
 				return err
 			}
@@ -326,9 +328,9 @@ func (l *Lessons) runStep(ctx context.Context, bank *lesson.Bank, s *lesson.Sess
 			return err
 		}
 		q, _ := bank.Question(sq.QID)
-		return send(questionMessage(s, step.Q, q, l.Bot.Directory))
+		return send(questionMessage(s, step.Q, q, l.Bot.Directory, prev))
 	case lesson.StepResults:
-		if err := l.reveal(ctx, bank, s, len(s.Questions)-1); err != nil {
+		if _, err := l.reveal(ctx, bank, s, len(s.Questions)-1); err != nil {
 			return err
 		}
 		return l.finish(ctx, bank, s, now, false)
@@ -336,20 +338,30 @@ func (l *Lessons) runStep(ctx context.Context, bank *lesson.Bank, s *lesson.Sess
 	return nil
 }
 
-// reveal posts question i's answer after it closed and files wrong answers
-// into the wrong-answer books.
-func (l *Lessons) reveal(ctx context.Context, bank *lesson.Bank, s *lesson.Session, i int) error {
+func hasStep(s *lesson.Session, k lesson.StepKind) bool {
+	for _, st := range s.Steps {
+		if st.Kind == k {
+			return true
+		}
+	}
+	return false
+}
+
+// reveal files question i's wrong answers into the wrong-answer books after
+// it closed and returns its answer in one line for the next question's card
+// (the group gets no post of its own for it).
+func (l *Lessons) reveal(ctx context.Context, bank *lesson.Bank, s *lesson.Session, i int) (string, error) {
 	if i < 0 || i >= len(s.Questions) || !s.Questions[i].Opened {
-		return nil
+		return "", nil
 	}
 	sq := s.Questions[i]
 	q, les := bank.Question(sq.QID)
 	if q == nil {
-		return nil
+		return "", nil
 	}
 	answers, err := l.Repo.Answers(ctx, s.ID)
 	if err != nil {
-		return err
+		return "", err
 	}
 	var mine []lesson.Answer
 	for _, a := range answers {
@@ -361,13 +373,13 @@ func (l *Lessons) reveal(ctx context.Context, bank *lesson.Bank, s *lesson.Sessi
 	for _, a := range mine {
 		if a.Correct {
 			if _, _, err := l.Repo.Hit(ctx, a.Member, q.ID, now); err != nil {
-				return err
+				return "", err
 			}
 		} else if err := l.Repo.Miss(ctx, a.Member, q, les, lesson.Describe(q, a.Resp), now); err != nil {
-			return err
+			return "", err
 		}
 	}
-	return l.Bot.Send(ctx, sessionDest(s), bot.Message{Markdown: renderReveal(s, i, q, mine)})
+	return revealLine(s, i, q, mine), nil
 }
 
 // finish posts the results, records points and history and ends the session.
@@ -404,6 +416,9 @@ func (l *Lessons) finish(ctx context.Context, bank *lesson.Bank, s *lesson.Sessi
 	if err := l.Bot.Send(ctx, dest, bot.Message{Markdown: renderResults(s, bank, res, team, solver, speed)}); err != nil {
 		return err
 	}
+	if err := l.sendPrivateResults(ctx, bank, s, res, answers, team); err != nil {
+		return err
+	}
 	source, reason := "quiz", "每日微课堂测验："+s.Topic
 	if s.Kind == lesson.KindContest {
 		source, reason = "contest", "季度服务技能大练兵"
@@ -422,6 +437,39 @@ func (l *Lessons) finish(ctx context.Context, bank *lesson.Bank, s *lesson.Sessi
 	}
 	l.log.Info("lesson finished", "team_id", s.TeamID, "session", s.ID, "asked", asked, "attended", len(res.Members))
 	return l.Repo.Finish(ctx, s, sum)
+}
+
+// sendPrivateResults gives each person who answered their own result and
+// the team's supervisors the absentees and who got what wrong, privately.
+// A person who cannot be reached is logged, not an error: the lesson ends.
+func (l *Lessons) sendPrivateResults(ctx context.Context, bank *lesson.Bank, s *lesson.Session, res lesson.Results, answers []lesson.Answer, team *bot.Team) error {
+	by := map[string][]lesson.Answer{}
+	for _, a := range answers {
+		by[a.Member] = append(by[a.Member], a)
+	}
+	send := func(member, text string) error {
+		err := l.Bot.SendMember(ctx, member, bot.Message{Markdown: text})
+		if errors.Is(err, bot.ErrNoDestination) {
+			l.log.Warn("lesson result not sent privately: no direct chat", "team_id", s.TeamID, "session", s.ID, "member_id", member)
+			return nil
+		}
+		return err
+	}
+	for i, m := range res.Members {
+		if l.Bot.Directory.Member(m.Member) == nil {
+			continue
+		}
+		if err := send(m.Member, renderOwnResult(s, bank, res, i, by[m.Member])); err != nil {
+			return err
+		}
+	}
+	text := renderSupervisorResult(s, res, team)
+	for _, sup := range l.Bot.Directory.Supervisors(s.TeamID) {
+		if err := send(sup.ID, text); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // grantTitles records a contest's two titles, once each however often the
@@ -505,7 +553,7 @@ func (l *Lessons) EndContest(ctx context.Context, team string) (*lesson.Session,
 				if err := l.Repo.Save(ctx, s); err != nil {
 					return err
 				}
-				if err := l.reveal(ctx, bank, s, cur); err != nil {
+				if _, err := l.reveal(ctx, bank, s, cur); err != nil {
 					return err
 				}
 			}

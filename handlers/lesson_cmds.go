@@ -88,7 +88,7 @@ func (l *Lessons) answerCmd() *bot.Command {
 		MinArgs:  1,
 		Handler: func(ctx context.Context, req *bot.Request) error {
 			_, err := l.answerText(ctx, req, req.Rest, true)
-			return err
+			return l.quiet(ctx, req, err)
 		},
 	}
 }
