@@ -231,3 +231,41 @@ func TestLessonQuietInABigGroup(t *testing.T) {
 		}
 	}
 }
+
+// /a answers only the quiz of the chat it was sent in: a stray "/a A" in a
+// group with no quiz leaves the sender's review in their private chat alone.
+func TestStrayAnswerInGroupLeavesPrivateReview(t *testing.T) {
+	clock := &lessonClock{t: lessonStartTime()}
+	r := startLessonApp(t, demoConfig(t), clock)
+	ctx := context.Background()
+	const inbox = "inbox:xiaoli"
+	mark := r.lastID(inbox)
+	r.ask(inbox, "xiaoli", "/复习")
+	r.waitBot(inbox, mark, "错题复习 第 1/")
+	p, err := r.app.Lessons().Repo.Personal(ctx, "xiaoli")
+	if err != nil || p == nil {
+		t.Fatalf("no review running: %v", err)
+	}
+	if got := r.ask("presale", "xiaoli", "/a A"); !strings.Contains(got, "现在没有进行中的题目") {
+		t.Errorf("stray /a in the group: %q", got)
+	}
+	if got := r.ask("presale", "xiaoli", "@班组助手 A"); strings.Contains(got, "回答正确") || strings.Contains(got, "正确答案") {
+		t.Errorf("an @ answer in the group answered the private review: %q", got)
+	}
+	if after, err := r.app.Lessons().Repo.Personal(ctx, "xiaoli"); err != nil || after == nil || after.Idx != p.Idx {
+		t.Errorf("the private review moved on: %+v %v", after, err)
+	}
+	// The group saw none of it: the note is the sender's alone.
+	for _, m := range r.messages("presale", 0) {
+		if strings.Contains(m.body(), "现在没有进行中的题目") {
+			t.Errorf("the group sees the note to xiaoli: %q", m.body())
+		}
+	}
+	// In the private chat the same answer counts.
+	if got := r.ask(inbox, "xiaoli", "/a A"); !strings.Contains(got, "正确") && !strings.Contains(got, "请") {
+		t.Errorf("/a in the private chat: %q", got)
+	}
+	if after, _ := r.app.Lessons().Repo.Personal(ctx, "xiaoli"); after != nil && after.Idx == p.Idx {
+		t.Errorf("/a in the private chat did not answer the review")
+	}
+}
