@@ -406,7 +406,7 @@ func (k *Knowledge) approveCmd() *bot.Command {
 func (k *Knowledge) rejectCmd() *bot.Command {
 	return &bot.Command{
 		Name: "reject", Aliases: []string{"驳回"},
-		Summary:  "驳回一条投稿并说明原因",
+		Summary:  "驳回一条投稿并说明原因（原因私信给投稿人，不在群里 @）",
 		Usage:    "/reject 编号 原因",
 		Examples: []string{"/reject 4 与 #2 重复"},
 		Role:     bot.RoleSupervisor, MinArgs: 2, GroupOnly: true,
