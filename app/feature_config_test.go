@@ -58,7 +58,7 @@ func TestLessonAndKnowledgeConfigReachTheFeatures(t *testing.T) {
 	r.ask(chat, "chen", "/lesson start 运费险")
 	mark := r.lastID(chat)
 	r.advance(8 * time.Minute)
-	if got := r.waitBot(chat, 0, "案例讨论").body(); !strings.Contains(got, "每题 20 秒") {
+	if got := r.waitBot(chat, 0, "🗣 案例讨论").body(); !strings.Contains(got, "每题 20 秒") {
 		t.Errorf("quiz how-to in the case: %q", got)
 	}
 	if c := r.waitBot(chat, mark, "第 1/").Card; c == nil || !strings.Contains(c.Title, "20 秒") {

@@ -78,6 +78,7 @@ func TestContestEndToEnd(t *testing.T) {
 	if got := r.ask(chat, "chen", "/大练兵 start"); !strings.Contains(got, "季度服务技能大练兵开始**：共 5 题，每题 30 秒") {
 		t.Fatalf("contest intro: %q", got)
 	}
+	r.waitBot(chat, mark, "第 1/5 题") // delivered before the next command's reply
 	if got := r.ask(chat, "chen", "/contest start"); !strings.Contains(got, "大练兵已经在进行中") {
 		t.Errorf("second start: %q", got)
 	}
@@ -130,14 +131,24 @@ func TestContestEndToEnd(t *testing.T) {
 		}
 		mark = r.lastID(chat)
 		r.advance(opened.Add(33 * time.Second).Sub(clock.Now()))
-		r.waitBot(chat, mark, fmt.Sprintf("第 %d 题结束", i+1))
+		if i < 4 {
+			// The answer rides on the next question's card.
+			r.waitBot(chat, mark, fmt.Sprintf("上一题（第 %d 题）", i+1))
+		}
 	}
 	res := r.waitBot(chat, mark, "大练兵成绩").body()
 	for _, want := range []string{"**本季称号**", "🏆 问题终结者（答对最多）：小李", "⚡ 服务速度王（正确率 80% 以上、平均用时最短）：小王",
-		"小李 ", "（答对 5/5）", "小王 ", "（答对 4/5）", "大刘 ", "（答对 2/5）"} {
+		"小李 ", "（答对 5/5）", "小王 ", "（答对 4/5）"} {
 		if !strings.Contains(res, want) {
 			t.Errorf("results lack %q:\n%s", want, res)
 		}
+	}
+	// 大刘, fourth, is not in the group's top 3: his result is his own.
+	if strings.Contains(res, "大刘") {
+		t.Errorf("the results name the fourth:\n%s", res)
+	}
+	if got := r.waitBot("inbox:daliu", 0, "你的大练兵成绩").body(); !strings.Contains(got, "第 4/4 名，答对 2/5 题") {
+		t.Errorf("大刘's private result:\n%s", got)
 	}
 	if end := clock.Now().Sub(start); end != 5*33*time.Second {
 		t.Errorf("contest ended after %v", end)

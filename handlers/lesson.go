@@ -413,12 +413,7 @@ func (l *Lessons) finish(ctx context.Context, bank *lesson.Bank, s *lesson.Sessi
 	if s.Kind == lesson.KindContest {
 		solver, speed = lesson.ContestTitles(res, asked, 0.8)
 	}
-	if err := l.Bot.Send(ctx, dest, bot.Message{Markdown: renderResults(s, bank, res, team, solver, speed)}); err != nil {
-		return err
-	}
-	if err := l.sendPrivateResults(ctx, bank, s, res, answers, team); err != nil {
-		return err
-	}
+	// Points and titles first: whoever reads the results finds them recorded.
 	source, reason := "quiz", "每日微课堂测验："+s.Topic
 	if s.Kind == lesson.KindContest {
 		source, reason = "contest", "季度服务技能大练兵"
@@ -433,6 +428,12 @@ func (l *Lessons) finish(ctx context.Context, bank *lesson.Bank, s *lesson.Sessi
 		}
 	}
 	if err := l.grantTitles(ctx, s, res, asked, solver, speed, now); err != nil {
+		return err
+	}
+	if err := l.Bot.Send(ctx, dest, bot.Message{Markdown: renderResults(s, bank, res, team, solver, speed)}); err != nil {
+		return err
+	}
+	if err := l.sendPrivateResults(ctx, bank, s, res, answers, team); err != nil {
 		return err
 	}
 	l.log.Info("lesson finished", "team_id", s.TeamID, "session", s.ID, "asked", asked, "attended", len(res.Members))

@@ -29,18 +29,18 @@ func renderCase(s *lesson.Session, les *lesson.Lesson, loc *time.Location) strin
 		quizAt = s.Questions[0].OpenAt
 	}
 	return fmt.Sprintf("**🗣 案例讨论 · %s**\n%s\n\n**讨论**：%s\n请大家直接在群里说说你的做法，%s 开始小测验。\n\n%s",
-		les.Topic, strings.TrimSpace(les.Case), strings.TrimSpace(les.Prompt), hhmm(quizAt, loc), quizHowTo(s))
+		les.Topic, strings.TrimSpace(les.Case), strings.TrimSpace(les.Prompt), hhmm(quizAt, loc), quizHowTo(s, "**"+quizName(s)+"**"))
 }
 
 // quizHowTo says how to answer; a lesson's case post carries it, so the quiz
 // needs no post of its own.
-func quizHowTo(s *lesson.Session) string {
-	return fmt.Sprintf("**%s**：共 %d 题，每题 %d 秒，答对越快得分越高。作答：点选项按钮，或发送 @班组助手 A（多选 AC，判断 对/错，填空直接写答案），也可用 /a A。你的答案只有你自己看得到，每题只算第一次回答，最后统一公布答案和成绩。",
-		quizName(s), len(s.Questions), int(s.Limit.Seconds()))
+func quizHowTo(s *lesson.Session, head string) string {
+	return fmt.Sprintf("%s：共 %d 题，每题 %d 秒，答对越快得分越高。作答：点选项按钮，或发送 @班组助手 A（多选 AC，判断 对/错，填空直接写答案），也可用 /a A。你的答案只有你自己看得到，每题只算第一次回答，最后统一公布答案和成绩。",
+		head, len(s.Questions), int(s.Limit.Seconds()))
 }
 
 func renderQuizIntro(s *lesson.Session) string {
-	return "✍️ " + quizHowTo(s)
+	return quizHowTo(s, "**✍️ "+quizName(s)+"开始**")
 }
 
 func quizName(s *lesson.Session) string {
