@@ -162,6 +162,7 @@ func TestContestEndToEnd(t *testing.T) {
 	if snapshot == nil {
 		t.Fatal("no snapshot")
 	}
+	r.waitEnded(chat)
 	if ok, err := r.app.Lessons().Repo.Begin(context.Background(), snapshot); err != nil || !ok {
 		t.Fatalf("restore: %v %v", ok, err)
 	}
@@ -229,6 +230,7 @@ func TestContestStopAndCancel(t *testing.T) {
 	if got := fmt.Sprint(contestTitles(t, r)); got != "[问题终结者=xiaozhou 服务速度王=xiaozhou]" {
 		t.Errorf("titles: %s", got)
 	}
+	r.waitEnded(chat)
 	if got := r.ask(chat, "xiaozhou", "/a A"); !strings.Contains(got, "现在没有进行中的题目") {
 		t.Errorf("an answer after the stop: %q", got)
 	}

@@ -341,6 +341,7 @@ func TestLessonEndToEnd(t *testing.T) {
 	if clock.Now().Sub(lessonStartTime()) > 15*time.Minute {
 		t.Errorf("results at %v, after minute 15", clock.Now().Sub(lessonStartTime()))
 	}
+	r.waitEnded(chat)
 	if got := r.ask(chat, "chen", "/lesson"); !strings.Contains(got, "现在没有进行中的微课") {
 		t.Errorf("status after the lesson: %q", got)
 	}

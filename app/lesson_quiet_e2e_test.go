@@ -175,6 +175,8 @@ func TestLessonQuietInABigGroup(t *testing.T) {
 		t.Fatalf("the quiz should mix single and multiple choice, taps and typed answers: %v, %d taps, %d typed", sawTypes, taps, typed)
 	}
 	res := r.waitBot(chat, begin, "微课堂成绩").body()
+	r.waitEnded(chat)
+	r.drain() // the private results are delivered
 
 	// The budget: knowledge point, case, one card per question, results.
 	var posts []string
@@ -268,4 +270,16 @@ func TestStrayAnswerInGroupLeavesPrivateReview(t *testing.T) {
 	if after, _ := r.app.Lessons().Repo.Personal(ctx, "xiaoli"); after != nil && after.Idx == p.Idx {
 		t.Errorf("/a in the private chat did not answer the review")
 	}
+}
+
+// waitEnded waits until the team's session is over (its results are
+// posted before it is closed).
+func (r *lessonRun) waitEnded(team string) {
+	r.t.Helper()
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		if s, err := r.app.Lessons().Repo.Active(context.Background(), team); err == nil && s == nil {
+			return
+		}
+	}
+	r.t.Fatalf("the session of %s did not end", team)
 }
