@@ -147,6 +147,9 @@ func TestLessonQuietInABigGroup(t *testing.T) {
 				if !strings.Contains(got, "第 "+fmt.Sprint(i+1)+"/") || !strings.Contains(got, "已记录") {
 					t.Fatalf("%s's card after answering question %d: %q", user, i+1, got)
 				}
+				if i > 0 && !strings.Contains(got, fmt.Sprintf("上一题（第 %d 题）答案", i)) {
+					t.Errorf("%s's card lost the previous answer: %q", user, got)
+				}
 				continue
 			}
 			typed++

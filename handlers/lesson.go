@@ -323,12 +323,13 @@ func (l *Lessons) runStep(ctx context.Context, bank *lesson.Bank, s *lesson.Sess
 		}
 		sq.Opened = true
 		sq.OpenAt = now
+		sq.Prev = prev
 		// Stored before it is posted, so the first answers find it open.
 		if err := l.Repo.Save(ctx, s); err != nil {
 			return err
 		}
 		q, _ := bank.Question(sq.QID)
-		return send(questionMessage(s, step.Q, q, l.Bot.Directory, prev))
+		return send(questionMessage(s, step.Q, q, l.Bot.Directory))
 	case lesson.StepResults:
 		if _, err := l.reveal(ctx, bank, s, len(s.Questions)-1); err != nil {
 			return err

@@ -163,7 +163,7 @@ func (l *Lessons) answerLesson(ctx context.Context, req *bot.Request, s *lesson.
 		return fmt.Errorf("question %s missing from bank", sq.QID)
 	}
 	var resp lesson.Response
-	card := questionMessage(s, open, q, l.Bot.Directory, "")
+	card := questionMessage(s, open, q, l.Bot.Directory)
 	if taps != nil {
 		r, done, err := l.tapResponse(ctx, req, s.ID, open, q, card, taps, func() (bool, error) {
 			return l.Repo.Answered(ctx, s.ID, open, req.Member.ID)

@@ -94,16 +94,16 @@ func questionCard(id, title, note string, q *lesson.Question, perm []int) bot.Me
 	return bot.Message{Title: title, Card: c}
 }
 
-// questionMessage is question i's card; prev is the previous question's
-// reveal, which rides on this card rather than a post of its own.
-func questionMessage(s *lesson.Session, i int, q *lesson.Question, dir *bot.Directory, prev string) bot.Message {
+// questionMessage is question i's card, with the previous question's
+// answer riding on it rather than a post of its own.
+func questionMessage(s *lesson.Session, i int, q *lesson.Question, dir *bot.Directory) bot.Message {
 	sq := s.Questions[i]
 	note := ""
 	if len(sq.Review) > 0 {
 		note = "（错题回顾：" + strings.Join(memberNames(dir, sq.Review), "、") + " 之前答错过这题）"
 	}
-	if prev != "" {
-		note = strings.TrimSpace(note + "\n" + prev)
+	if sq.Prev != "" {
+		note = strings.TrimSpace(note + "\n" + sq.Prev)
 	}
 	return questionCard(cardID(s, i), questionTitle("", i, len(s.Questions), q, s.Limit), note, q, sq.Perm)
 }
