@@ -260,8 +260,9 @@ func TestLessonEndToEnd(t *testing.T) {
 	if got := r.ask(chat, "xiaowang", "@班组助手 "+strings.Join(letters, "、")); !strings.Contains(got, "已记录") {
 		t.Errorf("multiple by text: %q", got)
 	}
-	// A late answer: the clock passes the time limit before the ticker runs.
-	r.clock.Add(60 * time.Second)
+	// A late answer: the clock passes the time limit (60 s) but not the
+	// next step (63 s), so the background ticker cannot move on meanwhile.
+	r.clock.Add(53 * time.Second)
 	if got := r.ask(chat, "xiaoli", "@班组助手 A"); !strings.Contains(got, "第 2 题已经结束了") {
 		t.Errorf("late answer: %q", got)
 	}

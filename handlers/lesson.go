@@ -334,7 +334,7 @@ func (l *Lessons) runStep(ctx context.Context, bank *lesson.Bank, s *lesson.Sess
 		if _, err := l.reveal(ctx, bank, s, len(s.Questions)-1); err != nil {
 			return err
 		}
-		return l.finish(ctx, bank, s, now, false)
+		return l.finish(ctx, bank, s, now, false, "")
 	}
 	return nil
 }
@@ -384,7 +384,8 @@ func (l *Lessons) reveal(ctx context.Context, bank *lesson.Bank, s *lesson.Sessi
 }
 
 // finish posts the results, records points and history and ends the session.
-func (l *Lessons) finish(ctx context.Context, bank *lesson.Bank, s *lesson.Session, now time.Time, stopped bool) error {
+// note, if any, heads the results (why they cover fewer questions).
+func (l *Lessons) finish(ctx context.Context, bank *lesson.Bank, s *lesson.Session, now time.Time, stopped bool, note string) error {
 	answers, err := l.Repo.Answers(ctx, s.ID)
 	if err != nil {
 		return err
@@ -431,7 +432,7 @@ func (l *Lessons) finish(ctx context.Context, bank *lesson.Bank, s *lesson.Sessi
 	if err := l.grantTitles(ctx, s, res, asked, solver, speed, now); err != nil {
 		return err
 	}
-	if err := l.Bot.Send(ctx, dest, bot.Message{Markdown: renderResults(s, bank, res, team, solver, speed)}); err != nil {
+	if err := l.Bot.Send(ctx, dest, bot.Message{Markdown: renderResults(s, bank, res, team, solver, speed, note)}); err != nil {
 		return err
 	}
 	if err := l.sendPrivateResults(ctx, bank, s, res, answers, team); err != nil {
@@ -517,7 +518,7 @@ func (l *Lessons) Stop(ctx context.Context, team string, kind lesson.Kind) (*les
 		if err != nil {
 			return err
 		}
-		return l.finish(ctx, bank, s, l.now(), true)
+		return l.finish(ctx, bank, s, l.now(), true, "")
 	})
 	if err == nil && !held {
 		err = bot.Userf("微课正在推进中，请稍后再试。")
@@ -560,12 +561,12 @@ func (l *Lessons) EndContest(ctx context.Context, team string) (*lesson.Session,
 				}
 			}
 		}
+		// Said in the results post: one post fewer in the group.
+		note := ""
 		if asked := s.Asked(); asked < len(s.Questions) {
-			if err := l.Bot.Send(ctx, sessionDest(s), bot.Message{Markdown: fmt.Sprintf("主管提前结束了大练兵：已出 %d/%d 题，按已出的题目计分和评选称号。", asked, len(s.Questions))}); err != nil {
-				return err
-			}
+			note = fmt.Sprintf("主管提前结束了大练兵：已出 %d/%d 题，按已出的题目计分和评选称号。", asked, len(s.Questions))
 		}
-		return l.finish(ctx, bank, s, now, false)
+		return l.finish(ctx, bank, s, now, false, note)
 	})
 	if err == nil && !held {
 		err = bot.Userf("大练兵正在推进中，请稍后再试。")

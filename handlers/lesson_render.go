@@ -153,9 +153,12 @@ func revealLine(s *lesson.Session, i int, q *lesson.Question, answers []lesson.A
 // their explanations, the top 3 and the team's accuracy. Who was absent and
 // who got what wrong go to people privately (renderOwnResult,
 // renderSupervisorResult).
-func renderResults(s *lesson.Session, bank *lesson.Bank, res lesson.Results, team *bot.Team, solver, speed string) string {
+func renderResults(s *lesson.Session, bank *lesson.Bank, res lesson.Results, team *bot.Team, solver, speed, note string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "**🏁 %s成绩 · %s**\n", map[bool]string{true: "大练兵", false: "微课堂"}[s.Kind == lesson.KindContest], s.Topic)
+	if note != "" {
+		b.WriteString(note + "\n")
+	}
 	b.WriteString("\n**答案与解析**\n")
 	asked := s.Asked()
 	put := 0
