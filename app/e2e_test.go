@@ -132,7 +132,8 @@ func (r *running) post(chat, user, text string) (int, string) {
 	return resp.StatusCode, string(b)
 }
 
-// ask sends text as user and returns the bot's next reply in that chat.
+// ask sends text as user and returns the bot's next reply in that chat, as
+// the user sees it (a private acknowledgement included).
 func (r *running) ask(chat, user, text string) string {
 	r.t.Helper()
 	r.drain() // what earlier messages started has landed: the next reply is this one's
@@ -145,7 +146,7 @@ func (r *running) ask(chat, user, text string) string {
 	deadline := time.Now().Add(5 * time.Second)
 	for time.Now().Before(deadline) {
 		var page struct{ Messages []message }
-		r.get(fmt.Sprintf("/console/api/messages?chat_id=%s&after=%d", chat, posted.ID), &page)
+		r.get(fmt.Sprintf("/console/api/messages?chat_id=%s&user_id=%s&after=%d", chat, user, posted.ID), &page)
 		for _, m := range page.Messages {
 			if m.From == "bot" {
 				return m.Markdown + m.Text

@@ -58,8 +58,8 @@ func TestLessonAndKnowledgeConfigReachTheFeatures(t *testing.T) {
 	r.ask(chat, "chen", "/lesson start 运费险")
 	mark := r.lastID(chat)
 	r.advance(8 * time.Minute)
-	if got := r.waitBot(chat, mark, "小测验开始").body(); !strings.Contains(got, "每题 20 秒") {
-		t.Errorf("quiz intro: %q", got)
+	if got := r.waitBot(chat, 0, "🗣 案例讨论").body(); !strings.Contains(got, "每题 20 秒") {
+		t.Errorf("quiz how-to in the case: %q", got)
 	}
 	if c := r.waitBot(chat, mark, "第 1/").Card; c == nil || !strings.Contains(c.Title, "20 秒") {
 		t.Errorf("question 1: %+v", c)
@@ -67,7 +67,7 @@ func TestLessonAndKnowledgeConfigReachTheFeatures(t *testing.T) {
 	// 22 seconds on (20 to answer, 2 of gap) question 1 is revealed and 2 is put.
 	mark = r.lastID(chat)
 	r.advance(22 * time.Second)
-	r.waitBot(chat, mark, "第 1 题结束")
+	r.waitBot(chat, mark, "上一题（第 1 题）")
 	r.waitBot(chat, mark, "第 2/")
 
 	m := kbRefRE.FindStringSubmatch(r.ask(chat, "xiaowang", "/submit 运费险多久能到账 | 三天左右 #运费险"))

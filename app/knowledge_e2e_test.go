@@ -133,7 +133,18 @@ func TestKnowledgeLoopThroughConsole(t *testing.T) {
 	if m == nil {
 		t.Fatal("second submission has no id")
 	}
-	kbMust(t, r.ask("presale", "chen", "/reject "+m[1]+" 与 #"+id+" 重复"), "已驳回", "@小李", "未通过审核，原因：与 #"+id+" 重复")
+	// Privately: the reviewer's confirmation is theirs alone, the reason
+	// goes to the submitter's private chat, nobody is @-ed in the group.
+	mark := r.kbLastID("presale")
+	got = r.ask("presale", "chen", "/reject "+m[1]+" 与 #"+id+" 重复")
+	kbMust(t, got, "已驳回", "已私信告知 小李")
+	kbMustNot(t, got, "@小李", "未通过审核")
+	var group struct{ Messages []message }
+	r.get(fmt.Sprintf("/console/api/messages?chat_id=presale&after=%d", mark), &group)
+	for _, msg := range group.Messages {
+		kbMustNot(t, msg.Markdown+msg.Text, "已驳回", "未通过审核", "@小李")
+	}
+	kbMust(t, strings.Join(r.messagesOf("inbox:xiaoli"), "\n"), "未通过审核，原因：与 #"+id+" 重复")
 
 	// Search finds the approved entry with the edited answer.
 	got = r.ask("presale", "xiaoli", "/kb 运费险多久到账")

@@ -69,6 +69,13 @@ func TestKnowledgePolish(t *testing.T) {
 	// Forced: recorded although the knowledge base has an answer.
 	kbMust(t, r.ask("presale", "aqiang", "/ask ! 运费险如何理赔"), "已记录问题：运费险如何理赔")
 	kbMust(t, r.ask("presale", "aqiang", "/ask !"), "请写上问题")
+	// An open question the base answers now although nothing linked it (kept
+	// from before /ask answered from the base): not on the weekly list.
+	stale, _ := json.Marshal(knowledge.Ask{ID: 900, Team: "presale", Question: "运费险多久到账啊", Count: 5,
+		Askers: []string{"xiaoli"}, Days: map[string]int{r.app.Now().Format("2006-01-02"): 5}, First: r.app.Now(), Last: r.app.Now()})
+	if err := r.app.Store.Put(ctx, "knowledge.asks", "presale/0000000900", stale); err != nil {
+		t.Fatal(err)
+	}
 	got = r.kbRunJob("knowledge-unanswered", "presale")
 	kbMust(t, got, "直播间抽奖的奖品什么时候发（4 次", "退货运费险怎么买", "运费险如何理赔（1 次")
 	kbMustNot(t, got, "运费险多久到账")

@@ -78,6 +78,7 @@ func TestContestEndToEnd(t *testing.T) {
 	if got := r.ask(chat, "chen", "/大练兵 start"); !strings.Contains(got, "季度服务技能大练兵开始**：共 5 题，每题 30 秒") {
 		t.Fatalf("contest intro: %q", got)
 	}
+	r.waitBot(chat, mark, "第 1/5 题") // delivered before the next command's reply
 	if got := r.ask(chat, "chen", "/contest start"); !strings.Contains(got, "大练兵已经在进行中") {
 		t.Errorf("second start: %q", got)
 	}
@@ -113,7 +114,7 @@ func TestContestEndToEnd(t *testing.T) {
 		opened := clock.Now()
 		for _, p := range players {
 			r.clock.Add(opened.Add(p.after).Sub(clock.Now()))
-			if got := r.ask(chat, p.id, "@班组助手 "+answerFor(t, q, msg.Card, !p.wrong[i])); !strings.Contains(got, "已收到") {
+			if got := r.ask(chat, p.id, "@班组助手 "+answerFor(t, q, msg.Card, !p.wrong[i])); !strings.Contains(got, "已记录") {
 				t.Errorf("question %d, %s: %q", i+1, p.id, got)
 			}
 		}
@@ -130,14 +131,24 @@ func TestContestEndToEnd(t *testing.T) {
 		}
 		mark = r.lastID(chat)
 		r.advance(opened.Add(33 * time.Second).Sub(clock.Now()))
-		r.waitBot(chat, mark, fmt.Sprintf("第 %d 题结束", i+1))
+		if i < 4 {
+			// The answer rides on the next question's card.
+			r.waitBot(chat, mark, fmt.Sprintf("上一题（第 %d 题）", i+1))
+		}
 	}
 	res := r.waitBot(chat, mark, "大练兵成绩").body()
 	for _, want := range []string{"**本季称号**", "🏆 问题终结者（答对最多）：小李", "⚡ 服务速度王（正确率 80% 以上、平均用时最短）：小王",
-		"小李 ", "（答对 5/5）", "小王 ", "（答对 4/5）", "大刘 ", "（答对 2/5）"} {
+		"小李 ", "（答对 5/5）", "小王 ", "（答对 4/5）"} {
 		if !strings.Contains(res, want) {
 			t.Errorf("results lack %q:\n%s", want, res)
 		}
+	}
+	// 大刘, fourth, is not in the group's top 3: his result is his own.
+	if strings.Contains(res, "大刘") {
+		t.Errorf("the results name the fourth:\n%s", res)
+	}
+	if got := r.waitBot("inbox:daliu", 0, "你的大练兵成绩").body(); !strings.Contains(got, "第 4/4 名，答对 2/5 题") {
+		t.Errorf("大刘's private result:\n%s", got)
 	}
 	if end := clock.Now().Sub(start); end != 5*33*time.Second {
 		t.Errorf("contest ended after %v", end)
@@ -151,6 +162,7 @@ func TestContestEndToEnd(t *testing.T) {
 	if snapshot == nil {
 		t.Fatal("no snapshot")
 	}
+	r.waitEnded(chat)
 	if ok, err := r.app.Lessons().Repo.Begin(context.Background(), snapshot); err != nil || !ok {
 		t.Fatalf("restore: %v %v", ok, err)
 	}
@@ -208,7 +220,6 @@ func TestContestStopAndCancel(t *testing.T) {
 	// Stopped while question 2 is open: it is revealed, then the results.
 	mark = r.lastID(chat)
 	r.ask(chat, "lin", "/contest stop")
-	r.waitBot(chat, mark, "第 2 题结束")
 	r.waitBot(chat, mark, "已出 2/6 题")
 	res := r.waitBot(chat, mark, "大练兵成绩").body()
 	for _, want := range []string{"问题终结者（答对最多）：小周", "服务速度王（正确率 80% 以上、平均用时最短）：小周", "小郑 ", "（答对 1/2）"} {
@@ -219,6 +230,7 @@ func TestContestStopAndCancel(t *testing.T) {
 	if got := fmt.Sprint(contestTitles(t, r)); got != "[问题终结者=xiaozhou 服务速度王=xiaozhou]" {
 		t.Errorf("titles: %s", got)
 	}
+	r.waitEnded(chat)
 	if got := r.ask(chat, "xiaozhou", "/a A"); !strings.Contains(got, "现在没有进行中的题目") {
 		t.Errorf("an answer after the stop: %q", got)
 	}

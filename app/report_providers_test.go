@@ -78,6 +78,7 @@ func TestReportSheetsFromLessonAndKnowledge(t *testing.T) {
 		r.advance(63 * time.Second)
 	}
 	r.waitBot(chat, mark, "微课堂成绩")
+	r.waitEnded(chat)
 
 	// Knowledge: 小王's submission is approved, 小李's rejected.
 	m := kbRefRE.FindStringSubmatch(r.ask(chat, "xiaowang", "/submit 运费险多久能到账 | 三天左右 #运费险"))

@@ -258,7 +258,16 @@ func TestWeComLongConnEndToEnd(t *testing.T) {
 	default:
 		t.Fatalf("question card: %v", card)
 	}
-	pushWith(t, srv, "the answer's acknowledgement", "wrkPresale", markdownHas("已收到 小王 的答案"))
+	// The tap is acknowledged to 小王 alone: WeCom updates the card he
+	// tapped, for his userid only (aibot_respond_update_msg).
+	srv.Wait(lcWait, "the tapper's card update", func(s wecomtest.Snapshot) bool {
+		for _, r := range s.Of("aibot_respond_update_msg") {
+			if ids, _ := r.Body["userids"].([]any); len(ids) == 1 && ids[0] == "qw-xiaowang" && r.Str("response_type") == "update_template_card" {
+				return true
+			}
+		}
+		return false
+	})
 
 	// Scheduled posts: into 售前组 (chat id from config), and into 售后组
 	// once its chat id was learned from a message there.

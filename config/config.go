@@ -128,6 +128,9 @@ type Team struct {
 	DingTalk  TeamDingTalk      `yaml:"dingtalk"`
 	Schedules map[string]string `yaml:"schedules"` // job name -> cron spec for this team ("off" disables)
 	Members   []Member          `yaml:"members"`
+	// PublicMisses names who missed which target in the group's morning
+	// post; off by default, when only the supervisors get the names.
+	PublicMisses bool `yaml:"public_misses"`
 }
 
 // TeamWeCom binds a team to a WeCom group.

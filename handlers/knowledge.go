@@ -203,6 +203,12 @@ func (k *Knowledge) askCmd() *bot.Command {
 			if err != nil {
 				return kbErr(err)
 			}
+			if force {
+				// The base's answer did not help: the weekly list keeps it.
+				if err := req.Bot().Store.Put(ctx, kbForcedAsks, kbAskKey(req.Team.ID, a.ID), []byte("1")); err != nil {
+					return err
+				}
+			}
 			var b strings.Builder
 			if a.Count == 1 {
 				fmt.Fprintf(&b, "已记录问题：%s\n", knowledge.Clip(q, 60))
@@ -366,6 +372,26 @@ func (k *Knowledge) kbTell(ctx context.Context, req *bot.Request, e *knowledge.E
 	return nil
 }
 
+// kbTellPrivately is kbTell for bad news: the submitter hears it in a
+// direct message, never @-ed in the group, and the reviewer's confirmation
+// in a group is shown to the reviewer alone.
+func (k *Knowledge) kbTellPrivately(ctx context.Context, req *bot.Request, e *knowledge.Entry, reply, outcome string) error {
+	msg := bot.Message{Markdown: reply}
+	if req.Event.ChatType != bot.ChatSingle && req.Event.SenderID != "" {
+		msg.OnlyFor = []string{req.Event.SenderID}
+	}
+	sub := req.Bot().Directory.Member(e.Submitter)
+	switch {
+	case sub == nil || sub.ID == req.Member.ID:
+	case req.Bot().SendMember(ctx, sub.ID, bot.Message{Markdown: outcome}) == nil:
+		msg.Markdown += fmt.Sprintf("已私信告知 %s 原因。", sub.Name)
+	default:
+		req.Bot().Logger().Warn("knowledge outcome not delivered", "user_id", sub.ID)
+		msg.Markdown += fmt.Sprintf("没能私信通知 %s（TA 没有可用的私聊），请当面告知原因。", sub.Name)
+	}
+	return req.Reply(ctx, msg)
+}
+
 func (k *Knowledge) approveCmd() *bot.Command {
 	return &bot.Command{
 		Name: "approve", Aliases: []string{"通过"},
@@ -397,7 +423,7 @@ func (k *Knowledge) approveCmd() *bot.Command {
 func (k *Knowledge) rejectCmd() *bot.Command {
 	return &bot.Command{
 		Name: "reject", Aliases: []string{"驳回"},
-		Summary:  "驳回一条投稿并说明原因",
+		Summary:  "驳回一条投稿并说明原因（原因私信给投稿人，不在群里 @）",
 		Usage:    "/reject 编号 原因",
 		Examples: []string{"/reject 4 与 #2 重复"},
 		Role:     bot.RoleSupervisor, MinArgs: 2, GroupOnly: true,
@@ -412,7 +438,7 @@ func (k *Knowledge) rejectCmd() *bot.Command {
 			}
 			reply := fmt.Sprintf("已驳回 **%s**。", e.Ref())
 			outcome := fmt.Sprintf("你的投稿 %s「%s」未通过审核，原因：%s", e.Ref(), knowledge.Clip(e.Question, 30), e.Reason)
-			return k.kbTell(ctx, req, e, reply, outcome)
+			return k.kbTellPrivately(ctx, req, e, reply, outcome)
 		},
 	}
 }

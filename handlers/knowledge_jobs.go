@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -9,6 +10,7 @@ import (
 	"github.com/banzu-bot/banzu/bot"
 	"github.com/banzu-bot/banzu/jobs"
 	"github.com/banzu-bot/banzu/knowledge"
+	"github.com/banzu-bot/banzu/store"
 )
 
 // Jobs lists the knowledge jobs: the weekly unanswered questions and the
@@ -39,6 +41,12 @@ func (k *Knowledge) Jobs(b *bot.Bot) []*jobs.Job {
 	}
 }
 
+// kbForcedAsks marks the open questions asked with "!" (team/ask id): the
+// asker found the knowledge base's answer no help.
+const kbForcedAsks = "knowledge.asks.forced"
+
+func kbAskKey(team string, id int64) string { return fmt.Sprintf("%s/%d", team, id) }
+
 // PostUnanswered posts the team's most asked open questions of the week
 // before now to its group, @-mentioning the supervisors. It posts nothing
 // (and reports false) when nobody asked anything.
@@ -47,9 +55,31 @@ func (k *Knowledge) PostUnanswered(ctx context.Context, b *bot.Bot, teamID strin
 	if t == nil {
 		return false, fmt.Errorf("unknown team %q", teamID)
 	}
-	top, err := k.Svc.Unanswered(ctx, teamID, now.In(b.Location()))
-	if err != nil || len(top) == 0 {
+	all, err := k.Svc.Unanswered(ctx, teamID, now.In(b.Location()))
+	if err != nil {
 		return false, err
+	}
+	// A question the base answers now (an entry approved, imported or edited
+	// since it was asked) is not open: /ask gives its answer. One asked with
+	// "!" because that answer did not help stays.
+	var top []knowledge.AskCount
+	for _, a := range all {
+		if _, err := b.Store.Get(ctx, kbForcedAsks, kbAskKey(teamID, a.Ask.ID)); err == nil {
+			top = append(top, a)
+			continue
+		} else if !errors.Is(err, store.ErrNotFound) {
+			return false, err
+		}
+		m, err := k.Svc.Answer(ctx, teamID, a.Ask.Question)
+		if err != nil {
+			return false, err
+		}
+		if m == nil {
+			top = append(top, a)
+		}
+	}
+	if len(top) == 0 {
+		return false, nil
 	}
 	set := k.Svc.Settings()
 	var sb strings.Builder

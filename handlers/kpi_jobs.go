@@ -65,11 +65,45 @@ func (k *KPI) PostSummary(ctx context.Context, b *bot.Bot, teamID string, now ti
 	if err != nil {
 		return err
 	}
-	text := reports.DailySummary(reports.Daily{
+	in := reports.Daily{
 		TeamName: t.Name, Date: y, Day: day, Prev: prev, MTD: mtd, MTDLabel: mtdRange.Label,
-		Targets: k.Targets, Weights: k.Weights, People: people{b.Directory},
-	})
-	return b.PostTeam(ctx, teamID, bot.Message{Markdown: note + text, Title: t.Name + " 昨日战报"})
+		Targets: k.Targets, Weights: k.Weights, People: people{b.Directory}, PublicMisses: t.Config.PublicMisses,
+	}
+	// Each person's trend over the month to date and the two before it.
+	for i := 2; i >= 0; i-- {
+		r := period.Month(mtdRange.From.AddDate(0, -i, 0))
+		if i == 0 {
+			r = mtdRange
+		}
+		rep, err := k.Repo.Range(ctx, teamID, r.FromDate(), r.ToDate())
+		if err != nil {
+			return err
+		}
+		in.Months = append(in.Months, reports.MonthReport{Label: fmt.Sprintf("%d月", int(r.From.Month())), Report: rep})
+	}
+	if err := b.PostTeam(ctx, teamID, bot.Message{Markdown: note + reports.DailySummary(in), Title: t.Name + " 昨日战报"}); err != nil {
+		return err
+	}
+	return sendMisses(ctx, b, t, reports.SupervisorMisses(in))
+}
+
+// sendMisses gives the team's supervisors the names below target privately;
+// a supervisor without a direct chat is skipped (never the group).
+func sendMisses(ctx context.Context, b *bot.Bot, t *bot.Team, text string) error {
+	if text == "" {
+		return nil
+	}
+	for _, id := range supervisors(b, t) {
+		err := b.SendMember(ctx, id, bot.Message{Markdown: text, Title: t.Name + " 未达标明细"})
+		if errors.Is(err, bot.ErrNoDestination) {
+			b.Logger().Warn("misses not sent: supervisor has no direct chat", "team_id", t.ID, "member_id", id)
+			continue
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // AlertJob checks yesterday's bad-review rate against the trailing week and

@@ -111,7 +111,7 @@ func (l *Lessons) Start(ctx context.Context, t *bot.Team, dest bot.Destination, 
 		if topic != "" {
 			found := bank.Find(topic)
 			if len(found) == 0 {
-				return nil, bot.Userf("题库里没有“%s”相关的课程。可选主题：%s", topic, strings.Join(bank.Topics(), "、"))
+				return nil, bot.Userf("题库里没有“%s”相关的课程。%s", topic, topicHint(bank.Topics()))
 			}
 			chosen, reason = found[0], "主管指定"
 		} else {
@@ -312,7 +312,8 @@ func (l *Lessons) runStep(ctx context.Context, bank *lesson.Bank, s *lesson.Sess
 		}
 		return send(bot.Message{Markdown: renderCase(s, les, l.Bot.Location())})
 	case lesson.StepQuestion:
-		if err := l.reveal(ctx, bank, s, step.Q-1); err != nil {
+		prev, err := l.reveal(ctx, bank, s, step.Q-1)
+		if err != nil {
 			return err
 		}
 		sq := &s.Questions[step.Q]
@@ -322,13 +323,15 @@ func (l *Lessons) runStep(ctx context.Context, bank *lesson.Bank, s *lesson.Sess
 			l.log.Warn("lesson question skipped, its time passed", "team_id", s.TeamID, "session", s.ID, "q", step.Q)
 			return nil
 		}
-		if step.Q == 0 || s.Current() < 0 {
+		// A lesson's case post said how to answer; a contest says it first.
+		if (step.Q == 0 || s.Current() < 0) && !hasStep(s, lesson.StepCase) {
 			if err := send(bot.Message{Markdown: renderQuizIntro(s)}); err != nil {
 				return err
 			}
 		}
 		sq.Opened = true
 		sq.OpenAt = now
+		sq.Prev = prev
 		// Stored before it is posted, so the first answers find it open.
 		if err := l.Repo.Save(ctx, s); err != nil {
 			return err
@@ -341,28 +344,38 @@ func (l *Lessons) runStep(ctx context.Context, bank *lesson.Bank, s *lesson.Sess
 		if s.Practice != nil && l.Practice != nil {
 			return l.Practice.End(ctx, s, now)
 		}
-		if err := l.reveal(ctx, bank, s, len(s.Questions)-1); err != nil {
+		if _, err := l.reveal(ctx, bank, s, len(s.Questions)-1); err != nil {
 			return err
 		}
-		return l.finish(ctx, bank, s, now, false)
+		return l.finish(ctx, bank, s, now, false, "")
 	}
 	return nil
 }
 
-// reveal posts question i's answer after it closed and files wrong answers
-// into the wrong-answer books.
-func (l *Lessons) reveal(ctx context.Context, bank *lesson.Bank, s *lesson.Session, i int) error {
+func hasStep(s *lesson.Session, k lesson.StepKind) bool {
+	for _, st := range s.Steps {
+		if st.Kind == k {
+			return true
+		}
+	}
+	return false
+}
+
+// reveal files question i's wrong answers into the wrong-answer books after
+// it closed and returns its answer in one line for the next question's card
+// (the group gets no post of its own for it).
+func (l *Lessons) reveal(ctx context.Context, bank *lesson.Bank, s *lesson.Session, i int) (string, error) {
 	if i < 0 || i >= len(s.Questions) || !s.Questions[i].Opened {
-		return nil
+		return "", nil
 	}
 	sq := s.Questions[i]
 	q, les := bank.Question(sq.QID)
 	if q == nil {
-		return nil
+		return "", nil
 	}
 	answers, err := l.Repo.Answers(ctx, s.ID)
 	if err != nil {
-		return err
+		return "", err
 	}
 	var mine []lesson.Answer
 	for _, a := range answers {
@@ -374,17 +387,18 @@ func (l *Lessons) reveal(ctx context.Context, bank *lesson.Bank, s *lesson.Sessi
 	for _, a := range mine {
 		if a.Correct {
 			if _, _, err := l.Repo.Hit(ctx, a.Member, q.ID, now); err != nil {
-				return err
+				return "", err
 			}
 		} else if err := l.Repo.Miss(ctx, a.Member, q, les, lesson.Describe(q, a.Resp), now); err != nil {
-			return err
+			return "", err
 		}
 	}
-	return l.Bot.Send(ctx, sessionDest(s), bot.Message{Markdown: renderReveal(s, i, q, mine)})
+	return revealLine(s, i, q, mine), nil
 }
 
 // finish posts the results, records points and history and ends the session.
-func (l *Lessons) finish(ctx context.Context, bank *lesson.Bank, s *lesson.Session, now time.Time, stopped bool) error {
+// note, if any, heads the results (why they cover fewer questions).
+func (l *Lessons) finish(ctx context.Context, bank *lesson.Bank, s *lesson.Session, now time.Time, stopped bool, note string) error {
 	answers, err := l.Repo.Answers(ctx, s.ID)
 	if err != nil {
 		return err
@@ -414,9 +428,7 @@ func (l *Lessons) finish(ctx context.Context, bank *lesson.Bank, s *lesson.Sessi
 	if s.Kind == lesson.KindContest {
 		solver, speed = lesson.ContestTitles(res, asked, 0.8)
 	}
-	if err := l.Bot.Send(ctx, dest, bot.Message{Markdown: renderResults(s, bank, res, team, solver, speed)}); err != nil {
-		return err
-	}
+	// Points and titles first: whoever reads the results finds them recorded.
 	source, reason := "quiz", "每日微课堂测验："+s.Topic
 	if s.Kind == lesson.KindContest {
 		source, reason = "contest", "季度服务技能大练兵"
@@ -433,8 +445,47 @@ func (l *Lessons) finish(ctx context.Context, bank *lesson.Bank, s *lesson.Sessi
 	if err := l.grantTitles(ctx, s, res, asked, solver, speed, now); err != nil {
 		return err
 	}
+	if err := l.Bot.Send(ctx, dest, bot.Message{Markdown: renderResults(s, bank, res, team, solver, speed, note)}); err != nil {
+		return err
+	}
+	if err := l.sendPrivateResults(ctx, bank, s, res, answers, team); err != nil {
+		return err
+	}
 	l.log.Info("lesson finished", "team_id", s.TeamID, "session", s.ID, "asked", asked, "attended", len(res.Members))
 	return l.Repo.Finish(ctx, s, sum)
+}
+
+// sendPrivateResults gives each person who answered their own result and
+// the team's supervisors the absentees and who got what wrong, privately.
+// A person who cannot be reached is logged, not an error: the lesson ends.
+func (l *Lessons) sendPrivateResults(ctx context.Context, bank *lesson.Bank, s *lesson.Session, res lesson.Results, answers []lesson.Answer, team *bot.Team) error {
+	by := map[string][]lesson.Answer{}
+	for _, a := range answers {
+		by[a.Member] = append(by[a.Member], a)
+	}
+	send := func(member, text string) error {
+		err := l.Bot.SendMember(ctx, member, bot.Message{Markdown: text})
+		if errors.Is(err, bot.ErrNoDestination) {
+			l.log.Warn("lesson result not sent privately: no direct chat", "team_id", s.TeamID, "session", s.ID, "member_id", member)
+			return nil
+		}
+		return err
+	}
+	for i, m := range res.Members {
+		if l.Bot.Directory.Member(m.Member) == nil {
+			continue
+		}
+		if err := send(m.Member, renderOwnResult(s, bank, res, i, by[m.Member])); err != nil {
+			return err
+		}
+	}
+	text := renderSupervisorResult(s, res, team)
+	for _, sup := range l.Bot.Directory.Supervisors(s.TeamID) {
+		if err := send(sup.ID, text); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // grantTitles records a contest's two titles, once each however often the
@@ -480,7 +531,7 @@ func (l *Lessons) Stop(ctx context.Context, team string, kind lesson.Kind) (*les
 		if err != nil {
 			return err
 		}
-		return l.finish(ctx, bank, s, l.now(), true)
+		return l.finish(ctx, bank, s, l.now(), true, "")
 	})
 	if err == nil && !held {
 		err = bot.Userf("微课正在推进中，请稍后再试。")
@@ -518,17 +569,17 @@ func (l *Lessons) EndContest(ctx context.Context, team string) (*lesson.Session,
 				if err := l.Repo.Save(ctx, s); err != nil {
 					return err
 				}
-				if err := l.reveal(ctx, bank, s, cur); err != nil {
+				if _, err := l.reveal(ctx, bank, s, cur); err != nil {
 					return err
 				}
 			}
 		}
+		// Said in the results post: one post fewer in the group.
+		note := ""
 		if asked := s.Asked(); asked < len(s.Questions) {
-			if err := l.Bot.Send(ctx, sessionDest(s), bot.Message{Markdown: fmt.Sprintf("主管提前结束了大练兵：已出 %d/%d 题，按已出的题目计分和评选称号。", asked, len(s.Questions))}); err != nil {
-				return err
-			}
+			note = fmt.Sprintf("主管提前结束了大练兵：已出 %d/%d 题，按已出的题目计分和评选称号。", asked, len(s.Questions))
 		}
-		return l.finish(ctx, bank, s, now, false)
+		return l.finish(ctx, bank, s, now, false, note)
 	})
 	if err == nil && !held {
 		err = bot.Userf("大练兵正在推进中，请稍后再试。")
@@ -561,4 +612,14 @@ func kindLabel(k lesson.Kind) string {
 		return "大练兵"
 	}
 	return "微课"
+}
+
+// topicHint lists the bank's topics, the first dozen when there are more,
+// so that the answer to a mistyped topic stays a few lines long.
+func topicHint(topics []string) string {
+	const show = 12
+	if len(topics) <= show {
+		return "可选主题：" + strings.Join(topics, "、")
+	}
+	return fmt.Sprintf("可选主题：%s 等 %d 个（全部主题见本地聊天的“微课题库”页，或 banzu export lessons）", strings.Join(topics[:show], "、"), len(topics))
 }

@@ -20,37 +20,52 @@ func (l *Lessons) Fallback() bot.Fallback {
 		if act := req.Event.Action; act != nil {
 			switch {
 			case strings.HasPrefix(act.CardID, "lesson:"):
-				return true, l.tapLesson(ctx, req, act)
+				return true, l.quiet(ctx, req, l.tapLesson(ctx, req, act))
 			case strings.HasPrefix(act.CardID, "p:"):
-				return true, l.tapPersonal(ctx, req, act)
+				return true, l.quiet(ctx, req, l.tapPersonal(ctx, req, act))
 			}
 			return false, nil
 		}
 		if !req.Event.Mentioned && req.Event.ChatType != bot.ChatSingle {
 			return false, nil
 		}
-		return l.answerText(ctx, req, req.Event.Text, false)
+		handled, err := l.answerText(ctx, req, req.Event.Text, false)
+		return handled, l.quiet(ctx, req, err)
 	}
 }
 
-// answerText routes a typed answer to the open group question or the
-// sender's own set. explicit is true for /a, which always gets an answer.
+// tell answers the sender only: in a group the message is shown to them
+// alone (or sent to them directly where a platform cannot do that).
+func (l *Lessons) tell(ctx context.Context, req *bot.Request, msg bot.Message) error {
+	if req.Event.ChatType != bot.ChatSingle && req.Event.SenderID != "" {
+		msg.OnlyFor = []string{req.Event.SenderID}
+	}
+	return req.Reply(ctx, msg)
+}
+
+// quiet turns a user error of answering into a note to the sender alone: a
+// late or repeated answer is nobody else's business.
+func (l *Lessons) quiet(ctx context.Context, req *bot.Request, err error) error {
+	var ue *bot.UserError
+	if !errors.As(err, &ue) {
+		return err
+	}
+	return l.tell(ctx, req, bot.Message{Markdown: ue.Msg})
+}
+
+// answerText routes a typed answer to the quiz of the chat it was sent in:
+// in a group the team's open question, else the sender's own set if it was
+// posted in that group; in a single chat the sender's own set. A stray
+// "/a A" in a group never answers a set running in the private chat.
+// explicit is true for /a, which always gets an answer.
 func (l *Lessons) answerText(ctx context.Context, req *bot.Request, text string, explicit bool) (bool, error) {
 	single := req.Event.ChatType == bot.ChatSingle
-	if single && req.Member != nil {
-		if p, err := l.Repo.Personal(ctx, req.Member.ID); err != nil || p != nil {
-			if err != nil {
-				return true, err
-			}
-			return true, l.answerPersonal(ctx, req, p, -1, nil, text)
-		}
-	}
 	if req.Team != nil && !single {
 		s, err := l.Repo.Active(ctx, req.Team.ID)
 		if err != nil {
 			return true, err
 		}
-		if s != nil && (s.Current() >= 0 || explicit) {
+		if s != nil && (s.Current() >= 0 || explicit) && sessionIn(s, req.Event) {
 			return true, l.answerLesson(ctx, req, s, -1, text, nil)
 		}
 	}
@@ -59,7 +74,7 @@ func (l *Lessons) answerText(ctx context.Context, req *bot.Request, text string,
 		if err != nil {
 			return true, err
 		}
-		if p != nil {
+		if p != nil && personalIn(p, req.Event, single) {
 			return true, l.answerPersonal(ctx, req, p, -1, nil, text)
 		}
 	}
@@ -67,6 +82,25 @@ func (l *Lessons) answerText(ctx context.Context, req *bot.Request, text string,
 		return true, bot.Userf("现在没有进行中的题目。主管可以用 /lesson start 开始微课，你也可以发送 /复习 练习错题。")
 	}
 	return false, nil
+}
+
+// sessionIn reports whether a team session is posted in the chat of ev (a
+// WeCom group reached by webhook key only has no chat id on record).
+func sessionIn(s *lesson.Session, ev bot.Event) bool {
+	return s.Platform == ev.Platform && (s.ChatID == ev.ChatID || s.ChatID == "")
+}
+
+// personalIn reports whether a personal set was posted in the chat of ev:
+// a set sent to the member directly belongs to their single chat, one
+// started in a chat to that chat.
+func personalIn(p *lesson.Personal, ev bot.Event, single bool) bool {
+	if p.Platform != "" && p.Platform != ev.Platform {
+		return false
+	}
+	if p.UserID != "" && p.ChatID == "" {
+		return single
+	}
+	return p.ChatID == ev.ChatID
 }
 
 func parseCardID(id string) (prefix, ref string, idx int, ok bool) {
@@ -131,8 +165,9 @@ func (l *Lessons) answerLesson(ctx context.Context, req *bot.Request, s *lesson.
 		return fmt.Errorf("question %s missing from bank", sq.QID)
 	}
 	var resp lesson.Response
+	card := questionMessage(s, open, q, l.Bot.Directory)
 	if taps != nil {
-		r, done, err := l.tapResponse(ctx, req, s.ID, open, q, taps, func() (bool, error) {
+		r, done, err := l.tapResponse(ctx, req, s.ID, open, q, card, taps, func() (bool, error) {
 			return l.Repo.Answered(ctx, s.ID, open, req.Member.ID)
 		})
 		if err != nil || !done {
@@ -158,15 +193,24 @@ func (l *Lessons) answerLesson(ctx context.Context, req *bot.Request, s *lesson.
 	if err != nil {
 		return err
 	}
+	note := fmt.Sprintf("✅ 你的答案：%s，已记录。最后统一公布答案和成绩。", lesson.Describe(q, resp))
 	if !created {
-		return req.ReplyText(ctx, fmt.Sprintf("%s，你已经回答过第 %d 题了，只算第一次的答案。", who, open+1))
+		note = fmt.Sprintf("你已经回答过第 %d 题了，只算第一次的答案。", open+1)
 	}
-	return req.ReplyText(ctx, fmt.Sprintf("已收到 %s 的答案（第 %d 题），题目结束后公布结果。", who, open+1))
+	if taps != nil {
+		// The tapper's card shows their answer; nobody else sees it.
+		up := withNote(card, note)
+		up.Update = true
+		return l.tell(ctx, req, up)
+	}
+	return l.tell(ctx, req, bot.Message{Markdown: fmt.Sprintf("第 %d 题：%s", open+1, note)})
 }
 
 // tapResponse turns card taps into a response. On a multiple-choice card
 // single taps build a draft until 提交; several ids at once answer directly.
-func (l *Lessons) tapResponse(ctx context.Context, req *bot.Request, ref string, qi int, q *lesson.Question, taps []string, answered func() (bool, error)) (lesson.Response, bool, error) {
+// card is the question's card as posted: a tap is acknowledged by showing
+// the tapper their selection on it.
+func (l *Lessons) tapResponse(ctx context.Context, req *bot.Request, ref string, qi int, q *lesson.Question, card bot.Message, taps []string, answered func() (bool, error)) (lesson.Response, bool, error) {
 	who := req.SenderName()
 	toPick := func(id string) (int, error) {
 		id = strings.ToUpper(strings.TrimSpace(id))
@@ -245,7 +289,9 @@ func (l *Lessons) tapResponse(ctx context.Context, req *bot.Request, ref string,
 	if sel == "" {
 		sel = "（无）"
 	}
-	return lesson.Response{}, false, req.ReplyText(ctx, fmt.Sprintf("%s 已选：%s，选好后点「提交」。", who, sel))
+	up := withNote(card, fmt.Sprintf("你已选：%s，选好后点「提交」。", sel))
+	up.Update = true
+	return lesson.Response{}, false, l.tell(ctx, req, up)
 }
 
 func normPicks(p []int) lesson.Response {

@@ -21,7 +21,7 @@ func (l *Lessons) Commands() []*bot.Command {
 func (l *Lessons) lessonCmd() *bot.Command {
 	cmd := &bot.Command{
 		Name: "lesson", Aliases: []string{"微课"},
-		Summary:   "每日15分钟微课堂：开始、停止、跳到下一环节",
+		Summary:   "每日15分钟微课堂：开始、停止、跳到下一环节（得分和错题私信每个人，缺席名单私信主管）",
 		Usage:     "/lesson start [主题] | /lesson stop | /lesson skip | /lesson status",
 		Examples:  []string{"/lesson start", "/lesson start 运费险", "/微课 skip"},
 		Role:      bot.RoleSupervisor,
@@ -81,14 +81,14 @@ func (l *Lessons) status(ctx context.Context, req *bot.Request, cmd *bot.Command
 func (l *Lessons) answerCmd() *bot.Command {
 	return &bot.Command{
 		Name: "a", Aliases: []string{"答"},
-		Summary:  "回答当前题目（也可以直接 @班组助手 A）",
+		Summary:  "回答所在会话里正在进行的题目（也可以直接 @班组助手 A 或点选项；只有你自己看得到回复）",
 		Usage:    "/a 答案",
 		Examples: []string{"/a B", "/a AC", "/a 对", "/a 72"},
 		Role:     bot.RoleAgent,
 		MinArgs:  1,
 		Handler: func(ctx context.Context, req *bot.Request) error {
 			_, err := l.answerText(ctx, req, req.Rest, true)
-			return err
+			return l.quiet(ctx, req, err)
 		},
 	}
 }

@@ -60,12 +60,17 @@ func (l *Lessons) sendPersonal(ctx context.Context, p *lesson.Personal) error {
 	if q == nil {
 		return fmt.Errorf("question %s missing from bank", p.QIDs[p.Idx])
 	}
+	return l.Bot.Send(ctx, personalDest(p), l.personalCard(p, q))
+}
+
+// personalCard is the card of a personal set's current question.
+func (l *Lessons) personalCard(p *lesson.Personal, q *lesson.Question) bot.Message {
 	name := ""
 	if m := l.Bot.Directory.Member(p.Member); m != nil {
 		name = m.Name + " · "
 	}
 	title := questionTitle(name+personalKindLabel(p.Kind)+" ", p.Idx, len(p.QIDs), q, 0)
-	return l.Bot.Send(ctx, personalDest(p), questionCard(fmt.Sprintf("p:%s:%d", p.ID, p.Idx), title, "", q, personalPerm(p, q)))
+	return questionCard(fmt.Sprintf("p:%s:%d", p.ID, p.Idx), title, "", q, personalPerm(p, q))
 }
 
 func (l *Lessons) tapPersonal(ctx context.Context, req *bot.Request, act *bot.CardAction) error {
@@ -100,7 +105,7 @@ func (l *Lessons) answerPersonal(ctx context.Context, req *bot.Request, p *lesso
 	perm := personalPerm(p, q)
 	var resp lesson.Response
 	if taps != nil {
-		r, done, err := l.tapResponse(ctx, req, "p"+p.ID, p.Idx, q, taps, func() (bool, error) { return false, nil })
+		r, done, err := l.tapResponse(ctx, req, "p"+p.ID, p.Idx, q, l.personalCard(p, q), taps, func() (bool, error) { return false, nil })
 		if err != nil || !done {
 			return err
 		}

@@ -28,13 +28,19 @@ func renderCase(s *lesson.Session, les *lesson.Lesson, loc *time.Location) strin
 	if len(s.Questions) > 0 {
 		quizAt = s.Questions[0].OpenAt
 	}
-	return fmt.Sprintf("**🗣 案例讨论 · %s**\n%s\n\n**讨论**：%s\n请大家直接在群里说说你的做法，%s 开始小测验。",
-		les.Topic, strings.TrimSpace(les.Case), strings.TrimSpace(les.Prompt), hhmm(quizAt, loc))
+	return fmt.Sprintf("**🗣 案例讨论 · %s**\n%s\n\n**讨论**：%s\n请大家直接在群里说说你的做法，%s 开始小测验。\n\n%s",
+		les.Topic, strings.TrimSpace(les.Case), strings.TrimSpace(les.Prompt), hhmm(quizAt, loc), quizHowTo(s, "**"+quizName(s)+"**"))
+}
+
+// quizHowTo says how to answer; a lesson's case post carries it, so the quiz
+// needs no post of its own.
+func quizHowTo(s *lesson.Session, head string) string {
+	return fmt.Sprintf("%s：共 %d 题，每题 %d 秒，答对越快得分越高。作答：点选项按钮，或发送 @班组助手 A（多选 AC，判断 对/错，填空直接写答案），也可用 /a A。你的答案只有你自己看得到，每题只算第一次回答，最后统一公布答案和成绩。",
+		head, len(s.Questions), int(s.Limit.Seconds()))
 }
 
 func renderQuizIntro(s *lesson.Session) string {
-	return fmt.Sprintf("**✍️ %s开始**：共 %d 题，每题 %d 秒，答对越快得分越高。\n作答：点选项按钮，或发送 @班组助手 A（多选 AC，判断 对/错，填空直接写答案），也可用 /a A。每题只算第一次回答，题目结束后公布答案。",
-		quizName(s), len(s.Questions), int(s.Limit.Seconds()))
+	return quizHowTo(s, "**✍️ "+quizName(s)+"开始**")
 }
 
 func quizName(s *lesson.Session) string {
@@ -88,13 +94,30 @@ func questionCard(id, title, note string, q *lesson.Question, perm []int) bot.Me
 	return bot.Message{Title: title, Card: c}
 }
 
+// questionMessage is question i's card, with the previous question's
+// answer riding on it rather than a post of its own.
 func questionMessage(s *lesson.Session, i int, q *lesson.Question, dir *bot.Directory) bot.Message {
 	sq := s.Questions[i]
 	note := ""
 	if len(sq.Review) > 0 {
 		note = "（错题回顾：" + strings.Join(memberNames(dir, sq.Review), "、") + " 之前答错过这题）"
 	}
+	if sq.Prev != "" {
+		note = strings.TrimSpace(note + "\n" + sq.Prev)
+	}
 	return questionCard(cardID(s, i), questionTitle("", i, len(s.Questions), q, s.Limit), note, q, sq.Perm)
+}
+
+// withNote is a question card with a line for the person who tapped it (the
+// choice so far, or that the answer is in).
+func withNote(m bot.Message, note string) bot.Message {
+	if m.Card == nil {
+		return bot.Message{Markdown: m.Markdown + "\n" + note}
+	}
+	c := *m.Card
+	c.Text += "\n" + note
+	m.Card = &c
+	return m
 }
 
 func memberNames(dir *bot.Directory, ids []string) []string {
@@ -111,36 +134,34 @@ func memberNames(dir *bot.Directory, ids []string) []string {
 
 func secs(ms int64) string { return fmt.Sprintf("%.1f 秒", float64(ms)/1000) }
 
-func renderReveal(s *lesson.Session, i int, q *lesson.Question, answers []lesson.Answer) string {
+// revealLine is question i's answer in one line, for the next question's card.
+func revealLine(s *lesson.Session, i int, q *lesson.Question, answers []lesson.Answer) string {
 	right := 0
-	fastest, fastMS := "", int64(0)
 	for _, a := range answers {
 		if a.Correct {
 			right++
-			if fastest == "" || a.Elapsed < fastMS {
-				fastest, fastMS = a.Name, a.Elapsed
-			}
 		}
 	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "**第 %d 题结束 · 答案：%s**\n", i+1, lesson.CorrectDisplayed(q, s.Questions[i].Perm))
-	if len(answers) == 0 {
-		b.WriteString("这题没有人作答。")
-	} else {
-		fmt.Fprintf(&b, "答对 %d/%d 人", right, len(answers))
-		if fastest != "" {
-			fmt.Fprintf(&b, "，最快答对：%s（%s）", fastest, secs(fastMS))
-		}
-		b.WriteString("。")
+	line := fmt.Sprintf("上一题（第 %d 题）答案：**%s**", i+1, lesson.CorrectDisplayed(q, s.Questions[i].Perm))
+	if len(answers) > 0 {
+		line += fmt.Sprintf("，答对 %d/%d 人", right, len(answers))
 	}
-	return b.String()
+	return line + "。"
 }
 
-func renderResults(s *lesson.Session, bank *lesson.Bank, res lesson.Results, team *bot.Team, solver, speed string) string {
+// renderResults is the one results post in the group: the answers with
+// their explanations, the top 3 and the team's accuracy. Who was absent and
+// who got what wrong go to people privately (renderOwnResult,
+// renderSupervisorResult).
+func renderResults(s *lesson.Session, bank *lesson.Bank, res lesson.Results, team *bot.Team, solver, speed, note string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "**🏁 %s成绩 · %s**\n", map[bool]string{true: "大练兵", false: "微课堂"}[s.Kind == lesson.KindContest], s.Topic)
+	if note != "" {
+		b.WriteString(note + "\n")
+	}
 	b.WriteString("\n**答案与解析**\n")
 	asked := s.Asked()
+	put := 0
 	for i := 0; i < asked; i++ {
 		sq := s.Questions[i]
 		q, _ := bank.Question(sq.QID)
@@ -151,42 +172,38 @@ func renderResults(s *lesson.Session, bank *lesson.Bank, res lesson.Results, tea
 			fmt.Fprintf(&b, "%d. （未出题）%s\n", i+1, q.Text)
 			continue
 		}
-		fmt.Fprintf(&b, "%d. %s\n　答案：**%s**。%s\n", i+1, q.Text, lesson.CorrectDisplayed(q, sq.Perm), q.Explanation)
+		put++
+		stat := ""
+		if i < len(res.Questions) && res.Questions[i].Answered > 0 {
+			stat = fmt.Sprintf("（答对 %d/%d 人）", res.Questions[i].Correct, res.Questions[i].Answered)
+		}
+		fmt.Fprintf(&b, "%d. %s\n　答案：**%s**%s。%s\n", i+1, q.Text, lesson.CorrectDisplayed(q, sq.Perm), stat, q.Explanation)
 	}
-	b.WriteString("\n**排行榜**\n")
+	b.WriteString("\n**前三名**\n")
 	if len(res.Members) == 0 {
 		b.WriteString("本次没有人作答。\n")
 	}
 	medals := []string{"🥇", "🥈", "🥉"}
 	for i, m := range res.Members {
-		rank := fmt.Sprintf("%d.", i+1)
-		if i < len(medals) && m.Score > 0 {
-			rank = medals[i]
+		if i >= len(medals) || m.Score <= 0 {
+			break
 		}
-		fmt.Fprintf(&b, "%s %s %d 分（答对 %d/%d）\n", rank, m.Name, m.Score, m.Correct, asked)
+		fmt.Fprintf(&b, "%s %s %d 分（答对 %d/%d）\n", medals[i], m.Name, m.Score, m.Correct, asked)
 	}
+	correct := 0
+	for _, m := range res.Members {
+		correct += m.Correct
+	}
+	b.WriteString("\n**全队**：")
 	if team != nil {
-		attended := map[string]bool{}
-		for _, m := range res.Members {
-			attended[m.Member] = true
-		}
-		var in, out []string
-		for _, m := range team.Members {
-			if m.Role >= bot.RoleSupervisor && !attended[m.ID] {
-				continue
-			}
-			if attended[m.ID] {
-				in = append(in, m.Name)
-			} else {
-				out = append(out, m.Name)
-			}
-		}
-		fmt.Fprintf(&b, "\n**出勤**：%d/%d 人参加", len(in), len(in)+len(out))
-		if len(out) > 0 {
-			fmt.Fprintf(&b, "；未参加：%s", strings.Join(out, "、"))
-		}
-		b.WriteString("\n")
+		fmt.Fprintf(&b, "参加 %d/%d 人", len(res.Members), len(agentsOrAttending(team, res)))
+	} else {
+		fmt.Fprintf(&b, "参加 %d 人", len(res.Members))
 	}
+	if n := len(res.Members) * put; n > 0 {
+		fmt.Fprintf(&b, "，正确率 %d%%", (correct*100+n/2)/n)
+	}
+	b.WriteString("。\n")
 	if s.Kind == lesson.KindContest {
 		b.WriteString("\n**本季称号**\n")
 		names := func(id string) string {
@@ -199,7 +216,96 @@ func renderResults(s *lesson.Session, bank *lesson.Bank, res lesson.Results, tea
 		}
 		fmt.Fprintf(&b, "🏆 问题终结者（答对最多）：%s\n⚡ 服务速度王（正确率 80%% 以上、平均用时最短）：%s\n", names(solver), names(speed))
 	}
-	var review []string
+	if len(res.Members) > 0 {
+		b.WriteString("\n每个人的得分和答错的题已私信发给本人，答错的题已加入各自的错题本：发送 /错题本 查看，/复习 练习。")
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
+// agentsOrAttending lists who a lesson is for: the team's agents and anyone
+// else who took part (a supervisor who answered counts, one who did not is
+// not absent).
+func agentsOrAttending(team *bot.Team, res lesson.Results) []*bot.Member {
+	attended := map[string]bool{}
+	for _, m := range res.Members {
+		attended[m.Member] = true
+	}
+	var out []*bot.Member
+	for _, m := range team.Members {
+		if m.Role < bot.RoleSupervisor || attended[m.ID] {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// renderOwnResult is one person's result, sent to them privately: score,
+// rank, and each question they got wrong or left with the right answer.
+func renderOwnResult(s *lesson.Session, bank *lesson.Bank, res lesson.Results, rank int, mine []lesson.Answer) string {
+	m := res.Members[rank]
+	asked := s.Asked()
+	var b strings.Builder
+	fmt.Fprintf(&b, "**你的%s成绩 · %s**\n%d 分，第 %d/%d 名，答对 %d/%d 题。", map[bool]string{true: "大练兵", false: "微课堂"}[s.Kind == lesson.KindContest], s.Topic, m.Score, rank+1, len(res.Members), m.Correct, asked)
+	given := map[int]lesson.Answer{}
+	for _, a := range mine {
+		given[a.Q] = a
+	}
+	var lines []string
+	for i := 0; i < asked; i++ {
+		sq := s.Questions[i]
+		a, ok := given[i]
+		if sq.Skipped || (ok && a.Correct) {
+			continue
+		}
+		q, _ := bank.Question(sq.QID)
+		if q == nil {
+			continue
+		}
+		yours := "未作答"
+		if ok {
+			yours = "你的答案 " + lesson.Describe(q, a.Resp)
+		}
+		lines = append(lines, fmt.Sprintf("%d. %s\n　%s，正确答案 **%s**。%s", i+1, q.Text, yours, lesson.CorrectDisplayed(q, sq.Perm), q.Explanation))
+	}
+	if len(lines) == 0 {
+		b.WriteString("全部答对 👏")
+		return b.String()
+	}
+	b.WriteString("\n\n**答错或没答的题**\n")
+	b.WriteString(strings.Join(lines, "\n"))
+	if len(m.Wrong) > 0 {
+		b.WriteString("\n答错的题已加入你的错题本，发送 /复习 练习。")
+	}
+	return b.String()
+}
+
+// renderSupervisorResult is what a supervisor gets privately after a
+// lesson: who was absent and who got which questions wrong.
+func renderSupervisorResult(s *lesson.Session, res lesson.Results, team *bot.Team) string {
+	var b strings.Builder
+	name := ""
+	if team != nil {
+		name = team.Name + " · "
+	}
+	fmt.Fprintf(&b, "**%s%s%s · 参加与答错情况**（仅主管可见）\n", name, kindLabel(s.Kind), s.Topic)
+	if team != nil {
+		attended := map[string]bool{}
+		for _, m := range res.Members {
+			attended[m.Member] = true
+		}
+		var out []string
+		for _, m := range agentsOrAttending(team, res) {
+			if !attended[m.ID] {
+				out = append(out, m.Name)
+			}
+		}
+		fmt.Fprintf(&b, "参加 %d/%d 人", len(res.Members), len(res.Members)+len(out))
+		if len(out) > 0 {
+			fmt.Fprintf(&b, "；未参加：%s", strings.Join(out, "、"))
+		}
+		b.WriteString("。\n")
+	}
+	var wrong []string
 	for _, m := range res.Members {
 		if len(m.Wrong) == 0 {
 			continue
@@ -208,14 +314,12 @@ func renderResults(s *lesson.Session, bank *lesson.Bank, res lesson.Results, tea
 		for _, w := range m.Wrong {
 			qs = append(qs, fmt.Sprint(w+1))
 		}
-		review = append(review, fmt.Sprintf("- %s：第 %s 题", m.Name, strings.Join(qs, "、")))
+		wrong = append(wrong, fmt.Sprintf("- %s：第 %s 题", m.Name, strings.Join(qs, "、")))
 	}
-	if len(review) > 0 {
-		b.WriteString("\n**建议复习**（答错的题已加入各自的错题本）\n")
-		b.WriteString(strings.Join(review, "\n"))
-		b.WriteString("\n发送 /错题本 查看，/复习 练习。")
+	if len(wrong) > 0 {
+		b.WriteString("\n**答错**（已加入各自的错题本）\n" + strings.Join(wrong, "\n"))
 	} else if len(res.Members) > 0 {
-		b.WriteString("\n全部答对，今天没有新增错题 👏")
+		b.WriteString("参加的人全部答对。")
 	}
 	return strings.TrimRight(b.String(), "\n")
 }

@@ -115,6 +115,9 @@ type SessionQuestion struct {
 	Review  []string  `json:"review,omitempty"` // members for whom this is a wrong-book review
 	Opened  bool      `json:"opened,omitempty"`
 	Skipped bool      `json:"skipped,omitempty"` // never put (a restart missed its window)
+	// Prev is the previous question's answer in one line, shown on this
+	// question's card (the group gets no post of its own for it).
+	Prev string `json:"prev,omitempty"`
 }
 
 // Session is a lesson or contest in progress, the whole timeline in the store.

@@ -2,7 +2,6 @@ package reports
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 	"time"
 
@@ -27,67 +26,91 @@ type Daily struct {
 	Targets  config.Targets
 	Weights  map[string]float64 // daily-star weights
 	People   People
+	// PublicMisses names who missed which target in the group post (a
+	// team's opt-in); otherwise only the supervisors read the names.
+	PublicMisses bool
+	// Months are the last three months, oldest first, the current one to
+	// date: each person's trend in the supervisors' message. May be empty.
+	Months []MonthReport
+}
+
+// MonthReport is one month's KPI for a trend.
+type MonthReport struct {
+	Label  string // e.g. "10月"
+	Report *kpi.Report
 }
 
 // maxNamesPerLine bounds the agents listed per missed target.
 const maxNamesPerLine = 6
+
+// MaxSummaryLines bounds the group's morning post: it is glanced at in a
+// busy group, and the detail belongs to the people concerned.
+const MaxSummaryLines = 12
 
 // minStarServed is the volume a daily star needs.
 const minStarServed = 10
 
 var chatWeekdays = [...]string{"周日", "周一", "周二", "周三", "周四", "周五", "周六"}
 
-// DailySummary renders the morning summary in markdown: the team against its
-// targets with the change from the day before, the top three, the day's
-// star, who is below target on what, and the month to date.
+// DailySummary renders the morning post for the group in markdown, at most
+// MaxSummaryLines lines: the team against its targets, the top three and
+// the day's star, and the month to date. Nobody is named for a miss unless
+// the team opted in (PublicMisses); SupervisorMisses is the detail.
 func DailySummary(in Daily) string {
 	var b strings.Builder
 	day := &in.Day.Total
-	fmt.Fprintf(&b, "**📊 %s 昨日战报 · %d月%d日 %s**\n\n", in.TeamName, int(in.Date.Month()), in.Date.Day(), chatWeekdays[in.Date.Weekday()])
+	fmt.Fprintf(&b, "**📊 %s 昨日战报 · %d月%d日 %s**\n", in.TeamName, int(in.Date.Month()), in.Date.Day(), chatWeekdays[in.Date.Weekday()])
 	b.WriteString(chatHeadline(day, &in.Prev.Total))
-	b.WriteString("\n\n**团队指标**\n")
+	b.WriteString("\n\n")
 	teamChecks := chatChecks(kpi.Evaluate(day, kpi.RulesFor(in.Targets, kpi.LevelTeam)))
+	var missed, met, other []string
 	for _, f := range chatFigures {
 		v, ok := f.get(day)
 		if !ok {
 			continue
 		}
-		prev, hasPrev := f.get(&in.Prev.Total)
 		line := f.label + " " + f.format(v)
-		var notes []string
-		mark := "·"
-		if c, ok := teamChecks[f.metric]; ok && !c.NoData {
-			mark = "✅"
-			if !c.OK {
-				mark = "⚠️"
+		c, checked := teamChecks[f.metric]
+		switch {
+		case checked && !c.NoData && !c.OK:
+			prev, hasPrev := f.get(&in.Prev.Total)
+			notes := []string{chatTarget(f, c)}
+			if d := f.delta(v, prev, hasPrev); d != "" {
+				notes = append(notes, d)
 			}
-			notes = append(notes, chatTarget(f, c))
+			missed = append(missed, line+"（"+strings.Join(notes, "，")+"）")
+		case checked && !c.NoData:
+			met = append(met, line+"（"+chatTarget(f, c)+"）")
+		default:
+			other = append(other, line)
 		}
-		if d := f.delta(v, prev, hasPrev); d != "" {
-			notes = append(notes, d)
-		}
-		if len(notes) > 0 {
-			line += "（" + strings.Join(notes, "，") + "）"
-		}
-		fmt.Fprintf(&b, "%s %s\n", mark, line)
+	}
+	if len(missed) > 0 {
+		b.WriteString("⚠️ 未达标：" + strings.Join(missed, "；") + "\n")
+	}
+	if len(met) > 0 {
+		b.WriteString("✅ 达标：" + strings.Join(met, "；") + "\n")
+	}
+	if len(other) > 0 {
+		b.WriteString("· " + strings.Join(other, " · ") + "\n")
 	}
 
 	scores := kpi.Scores(in.Day, in.Weights, minStarServed)
 	if len(scores) > 0 {
-		b.WriteString("\n**🏆 昨日前三**\n")
+		medals := []string{"🥇", "🥈", "🥉"}
+		var top []string
 		for i, s := range scores[:min(3, len(scores))] {
-			fmt.Fprintf(&b, "%d. %s %.0f 分（%s）\n", i+1, in.People.Name(s.Agent), s.Score, chatStrengths(in.Day.Agents[s.Agent]))
+			top = append(top, fmt.Sprintf("%s %s %.0f 分", medals[i], in.People.Name(s.Agent), s.Score))
 		}
+		b.WriteString("\n**🏆 昨日前三**：" + strings.Join(top, " · ") + "\n")
 		star := scores[0]
-		fmt.Fprintf(&b, "\n**⭐ 今日之星：%s**，%s，大家为 TA 点赞！\n", in.People.Name(star.Agent), chatStrengths(in.Day.Agents[star.Agent]))
+		fmt.Fprintf(&b, "**⭐ 今日之星：%s**，%s，大家为 TA 点赞！\n", in.People.Name(star.Agent), chatStrengths(in.Day.Agents[star.Agent]))
 	}
 
-	if misses := chatBelowTarget(in); len(misses) > 0 {
-		b.WriteString("\n**💪 还差一点**\n")
-		for _, m := range misses {
-			b.WriteString("· " + m + "\n")
+	if in.PublicMisses {
+		if misses := chatMissNames(in); len(misses) > 0 {
+			b.WriteString("**💪 还差一点**：" + strings.Join(misses, "；") + "\n")
 		}
-		b.WriteString("今天一起把这几项拉上来，有困难随时找主管复盘。\n")
 	}
 
 	if in.MTD != nil && in.MTD.Total.Records > 0 {
@@ -142,66 +165,6 @@ func chatStrengths(t *kpi.Totals) string {
 		parts = append(parts, "接待 "+chatCount(v)+" 人")
 	}
 	return strings.Join(parts, "，")
-}
-
-// belowTarget lists, per missed target, the agents below it and their
-// figures, worst first.
-func chatBelowTarget(in Daily) []string {
-	type miss struct {
-		name string
-		gap  float64
-		text string
-	}
-	byRule := map[string][]miss{}
-	heads := map[string]string{}
-	var order []string
-	for _, id := range in.Day.AgentIDs() {
-		rules := kpi.RulesFor(in.Targets, in.People.Level(id))
-		for _, c := range kpi.Evaluate(in.Day.Agents[id], rules) {
-			if c.OK || c.NoData {
-				continue
-			}
-			f, ok := chatFigureFor(c.Metric)
-			if !ok {
-				continue
-			}
-			key := c.Rule + "|" + f.format(c.Target)
-			if _, seen := heads[key]; !seen {
-				heads[key] = f.label + "（" + chatTarget(f, c) + "）"
-				order = append(order, key)
-			}
-			byRule[key] = append(byRule[key], miss{in.People.Name(id), chatAbs(c.Value - c.Target), in.People.Name(id) + " " + f.format(c.Value)})
-		}
-	}
-	// Rules in display order, then by target.
-	rank := map[string]int{}
-	for i, n := range kpi.RuleNames() {
-		rank[n] = i
-	}
-	sort.SliceStable(order, func(i, j int) bool {
-		ri, _, _ := strings.Cut(order[i], "|")
-		rj, _, _ := strings.Cut(order[j], "|")
-		if rank[ri] != rank[rj] {
-			return rank[ri] < rank[rj]
-		}
-		return order[i] < order[j]
-	})
-	var out []string
-	for _, key := range order {
-		ms := byRule[key]
-		sort.SliceStable(ms, func(i, j int) bool {
-			if ms[i].gap != ms[j].gap {
-				return ms[i].gap > ms[j].gap
-			}
-			return ms[i].name < ms[j].name
-		})
-		texts := make([]string, len(ms))
-		for i, m := range ms {
-			texts[i] = m.text
-		}
-		out = append(out, heads[key]+"："+chatJoin(texts, maxNamesPerLine))
-	}
-	return out
 }
 
 // compactLine renders a period on one line: each chatFigure with ✅/⚠️ where a

@@ -113,10 +113,18 @@ func TestSummaryDaily(t *testing.T) {
 	golden(t, "daily.golden", got)
 	// Figures computed by hand, independent of the golden file:
 	// team satisfaction (17+24+29+1)/(20+25+30+1) = 71/76 = 93.4%.
-	for _, want := range []string{"满意率 93.4%", "⭐ 今日之星：阿强", "小王 85.0%", "接待 **300** 人"} {
+	for _, want := range []string{"满意率 93.4%", "⭐ 今日之星：阿强", "接待 **300** 人", "本月至今"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("summary lacks %q", want)
 		}
+	}
+	// 小王 missed three targets and 小李 one: the group post names neither
+	// for it (小王 is third of the top three, named there only).
+	if strings.Contains(got, "85.0%") || strings.Contains(got, "小李 4.0%") || strings.Contains(got, "还差一点") {
+		t.Errorf("the group post names misses:\n%s", got)
+	}
+	if n := strings.Count(got, "\n") + 1; n > MaxSummaryLines {
+		t.Errorf("summary has %d lines, over %d:\n%s", n, MaxSummaryLines, got)
 	}
 	if strings.Contains(got, "大刘 ") && strings.Contains(got, "1. 大刘") {
 		t.Error("an agent with 5 customers must not rank")
@@ -147,5 +155,51 @@ func TestSummaryAgentAndTeamKPI(t *testing.T) {
 	golden(t, "team.golden", team)
 	if !strings.Contains(TeamKPI("售前组", "上月", report(), nil, nil, people), "暂无数据") {
 		t.Error("an empty team period must say there is no data")
+	}
+}
+
+// The supervisors read who missed what, with each person's 3-month trend
+// and whom to talk to; a team that opted in names the misses in the group.
+func TestSummaryMissesForSupervisors(t *testing.T) {
+	in := dailyFixture()
+	month := func(date string, xwFirst, xwSat, xlFirst float64) *kpi.Report {
+		return report(
+			rec("xw", date, 100, 50, 10, 20, xwSat, 0, xwFirst, 1000),
+			rec("xl", date, 100, 50, 10, 20, 19, 0, xlFirst, 1000),
+		)
+	}
+	// 小王's first response got worse two months running; 小李's did not.
+	in.Months = []MonthReport{
+		{"9月", month("2026-09-10", 18, 19, 15)},
+		{"10月", month("2026-10-10", 22, 18, 14)},
+		{"11月", month("2026-11-10", 26, 18, 16)},
+	}
+	got := SupervisorMisses(in)
+	golden(t, "misses.golden", got)
+	for _, want := range []string{"**小王**：", "首次响应 29.5 秒（目标 ≤ 20.0 秒）", "首次响应 9月 18.0 秒 → 10月 22.0 秒 → 11月 26.0 秒",
+		"**小李**：差评率 4.0%", "建议本周一对一：小王（3 项未达标，首次响应连续两个月变差）"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("supervisors' message lacks %q:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "一对一：小王（3 项未达标，首次响应连续两个月变差）、小李") {
+		t.Errorf("小李 missed one target and improves: no talk suggested:\n%s", got)
+	}
+	if strings.Index(got, "小王") > strings.Index(got, "小李") {
+		t.Errorf("the one with most misses comes first:\n%s", got)
+	}
+
+	in.PublicMisses = true
+	pub := DailySummary(in)
+	if !strings.Contains(pub, "**💪 还差一点**：") || !strings.Contains(pub, "差评率 小李、小王") || strings.Contains(pub, "85.0%") {
+		t.Errorf("public misses (names, no figures):\n%s", pub)
+	}
+	if n := strings.Count(pub, "\n") + 1; n > MaxSummaryLines {
+		t.Errorf("summary with public misses has %d lines:\n%s", n, pub)
+	}
+
+	in.Day = report(rec("aq", "2026-11-22", 120, 60, 18, 30, 29, 0, 16.4, 8890.5))
+	if got := SupervisorMisses(in); got != "" {
+		t.Errorf("nobody missed, yet: %q", got)
 	}
 }

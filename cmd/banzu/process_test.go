@@ -127,6 +127,7 @@ type consoleMsg struct {
 	Markdown string `json:"markdown"`
 	Card     *struct {
 		Title   string `json:"title"`
+		Text    string `json:"text"`
 		Options []struct {
 			ID    string `json:"id"`
 			Label string `json:"label"`
@@ -148,9 +149,12 @@ func (p *proc) say(chat, user, text string) {
 	}
 }
 
-func (p *proc) messages(chat string) []consoleMsg {
+func (p *proc) messages(chat string) []consoleMsg { return p.messagesFor(chat, "") }
+
+// messagesFor is what user sees of chat: with the replies to them alone.
+func (p *proc) messagesFor(chat, user string) []consoleMsg {
 	p.t.Helper()
-	resp, err := http.Get(p.url + "/console/api/messages?chat_id=" + chat)
+	resp, err := http.Get(p.url + "/console/api/messages?chat_id=" + chat + "&user_id=" + user)
 	if err != nil {
 		p.t.Fatal(err)
 	}
@@ -237,11 +241,22 @@ func TestTwoReplicasOnOneRedis(t *testing.T) {
 		return false
 	})
 	b.say("presale", "xiaowang", "/a "+option)
-	waitFor(t, 10*time.Second, "the answer acknowledged", func() bool { return a.countBot("presale", "已收到 小王 的答案（第 1 题）") == 1 })
+	waitFor(t, 10*time.Second, "the answer acknowledged to 小王 alone", func() bool {
+		for _, m := range a.messagesFor("presale", "xiaowang") {
+			if m.From == "bot" && strings.Contains(m.Markdown+m.Text, "第 1 题：✅ 你的答案") {
+				return a.countBot("presale", "已记录") == 0
+			}
+		}
+		return false
+	})
 	a.say("presale", "chen", "/lesson skip") // close question 1
 	waitFor(t, 10*time.Second, "question 1 closed with b's answer counted", func() bool {
 		for _, m := range a.messages("presale") {
-			if text := m.Markdown + m.Text; strings.Contains(text, "第 1 题结束") {
+			if m.Card == nil {
+				continue
+			}
+			// Question 1's answer rides on question 2's card.
+			if text := m.Card.Text; strings.Contains(text, "上一题（第 1 题）") {
 				return strings.Contains(text, "/1 人")
 			}
 		}

@@ -116,7 +116,9 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	after, _ := strconv.ParseInt(r.URL.Query().Get("after"), 10, 64)
-	msgs, err := s.p.Messages(r.Context(), chat, after, 500)
+	// user_id is who looks: a private acknowledgement in a group, or a card
+	// updated for one person, is shown to that person only.
+	msgs, err := s.p.View(r.Context(), chat, r.URL.Query().Get("user_id"), after, 500)
 	if err != nil {
 		writeError(w, http.StatusInternalServerError, "读取消息失败")
 		return
@@ -172,11 +174,15 @@ func (s *Server) post(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusRequestEntityTooLarge, "消息太长，最多 4000 字")
 		return
 	}
-	e := Entry{ChatID: chat.ChatID, From: from.UserID, FromName: from.Name, Text: text}
+	e := Entry{ChatID: chat.ChatID, From: from.UserID, FromName: from.Name, Text: text, At: s.p.now()}
+	var err error
 	if body.CardID != "" && text == "" {
-		e.Text = "（选择了 " + strings.Join(body.Options, "、") + "）"
+		// A tap is no message in the chat: the bot answers it by updating
+		// the card for the person who tapped (others see nothing).
+		e.ID, err = s.p.st.NextID(r.Context(), "console.msg")
+	} else {
+		e, err = s.p.append(r.Context(), e)
 	}
-	e, err := s.p.append(r.Context(), e)
 	if err != nil {
 		writeError(w, http.StatusInternalServerError, "保存消息失败")
 		return

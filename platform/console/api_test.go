@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -151,5 +152,104 @@ func TestEveryMemberHasAnInboxAfterTheGroups(t *testing.T) {
 	}
 	if strings.Join(got, " ") != "xiaowang:/复习 bot:答复 bot:私信" {
 		t.Errorf("inbox messages: %v", got)
+	}
+}
+
+// view lists what user sees of chat after id through the HTTP API.
+func (c *consoleTest) view(chat, user string, after int64) []Entry {
+	c.t.Helper()
+	w := httptest.NewRecorder()
+	c.mux.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/console/api/messages?chat_id="+chat+"&user_id="+user+"&after="+strconv.FormatInt(after, 10), nil))
+	if w.Code != http.StatusOK {
+		c.t.Fatalf("view %s as %s: %d %s", chat, user, w.Code, w.Body)
+	}
+	var page struct{ Messages []Entry }
+	if err := json.Unmarshal(w.Body.Bytes(), &page); err != nil {
+		c.t.Fatal(err)
+	}
+	return page.Messages
+}
+
+func describe(es []Entry) string {
+	var out []string
+	for _, e := range es {
+		s := e.From + ":" + e.Text
+		if e.Card != nil {
+			s += "[" + e.Card.Text + "]"
+		}
+		out = append(out, s)
+	}
+	return strings.Join(out, " ")
+}
+
+// A tap leaves no message in the group; the bot's card update and private
+// note are shown to the person they are for, the card as sent to the rest.
+func TestPrivateEntriesAndCardUpdates(t *testing.T) {
+	c := newConsoleTest(t)
+	ctx := context.Background()
+	group := bot.Destination{Platform: Name, ChatID: "presale", TeamID: "presale"}
+	card := &bot.Card{ID: "q1", Title: "第 1 题", Text: "题目", Options: []bot.CardOption{{ID: "A", Label: "A. 甲"}, {ID: "B", Label: "B. 乙"}}}
+	if err := c.p.Send(ctx, group, bot.Message{Card: card}); err != nil {
+		t.Fatal(err)
+	}
+	body, _ := json.Marshal(postBody{ChatID: "presale", UserID: "xiaowang", CardID: "q1", Options: []string{"B"}})
+	w := httptest.NewRecorder()
+	c.mux.ServeHTTP(w, httptest.NewRequest(http.MethodPost, "/console/api/messages", bytes.NewReader(body)))
+	if w.Code != http.StatusOK {
+		t.Fatalf("tap: %d", w.Code)
+	}
+	var posted struct{ ID int64 }
+	json.Unmarshal(w.Body.Bytes(), &posted)
+	if ev := c.ev.last(t); ev.Action == nil || ev.Action.CardID != "q1" || ev.MessageID == "" {
+		t.Errorf("tap event %+v", ev)
+	}
+	mine := *card
+	mine.Text = "题目\n你的选择：B"
+	if err := c.p.Send(ctx, group, bot.Message{Card: &mine, Update: true, OnlyFor: []string{"xiaowang"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.p.Send(ctx, group, bot.Message{Text: "已记录", OnlyFor: []string{"xiaowang"}}); err != nil {
+		t.Fatal(err)
+	}
+	if got := describe(c.view("presale", "chen", 0)); got != "bot:[题目]" {
+		t.Errorf("another member sees %q", got)
+	}
+	if got := describe(c.view("presale", "", 0)); got != "bot:[题目]" {
+		t.Errorf("an anonymous viewer sees %q", got)
+	}
+	if got := describe(c.view("presale", "xiaowang", 0)); got != "bot:[题目\n你的选择：B] bot:已记录" {
+		t.Errorf("the tapper sees %q", got)
+	}
+	// Polling after the tap returns the updated card again, then the note.
+	after := c.view("presale", "xiaowang", posted.ID)
+	if got := describe(after); got != "bot:[题目\n你的选择：B] bot:已记录" || after[0].Rev <= posted.ID {
+		t.Errorf("the tapper polling after the tap sees %q (%+v)", got, after)
+	}
+	if got := c.view("presale", "chen", posted.ID); len(got) != 0 {
+		t.Errorf("another member polling after the tap sees %q", describe(got))
+	}
+	// An update for everyone (progress) reaches all; the tapper keeps their
+	// own state, sent again.
+	all := *card
+	all.Text = "题目\n已作答 1/2"
+	mark := c.view("presale", "xiaowang", 0)[1].ID
+	if err := c.p.Send(ctx, group, bot.Message{Card: &all, Update: true}); err != nil {
+		t.Fatal(err)
+	}
+	if got := describe(c.view("presale", "chen", mark)); got != "bot:[题目\n已作答 1/2]" {
+		t.Errorf("progress for others: %q", got)
+	}
+	if got := describe(c.view("presale", "xiaowang", mark)); got != "bot:[题目\n你的选择：B]" {
+		t.Errorf("progress for the tapper: %q", got)
+	}
+	// An update of a card the chat never showed is a new private entry.
+	if err := c.p.Send(ctx, group, bot.Message{Card: &bot.Card{ID: "gone", Text: "旧卡"}, Update: true, OnlyFor: []string{"xiaowang"}}); err != nil {
+		t.Fatal(err)
+	}
+	if got := describe(c.view("presale", "chen", 0)); strings.Contains(got, "旧卡") {
+		t.Errorf("a fallback private card is public: %q", got)
+	}
+	if got := describe(c.view("presale", "xiaowang", 0)); !strings.HasSuffix(got, "bot:[旧卡]") {
+		t.Errorf("fallback card: %q", got)
 	}
 }

@@ -5,10 +5,12 @@
 package console
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -26,6 +28,11 @@ const InboxPrefix = "inbox:"
 const (
 	msgColl  = "console.msgs"
 	fileColl = "console.files"
+	// cardColl maps a chat's card id to the entry that showed it last.
+	cardColl = "console.cards"
+	// viewColl holds card states shown to one viewer (or to all, "*") in
+	// place of the card an entry first showed: chat/viewer/card id.
+	viewColl = "console.cardviews"
 )
 
 // Entry is one message shown in a console chat.
@@ -39,6 +46,19 @@ type Entry struct {
 	File     *FileRef  `json:"file,omitempty"`
 	Card     *bot.Card `json:"card,omitempty"`
 	At       time.Time `json:"at"`
+	// OnlyFor lists the only user ids who see this entry in a group chat
+	// (a private acknowledgement); empty means everyone in the chat.
+	OnlyFor []string `json:"only_for,omitempty"`
+	// Rev is the sequence number of the card state shown (0: as sent); a
+	// viewer polling with after < Rev gets the entry again, updated.
+	Rev int64 `json:"rev,omitempty"`
+}
+
+// cardView is a card's state for one viewer (or "*", everyone).
+type cardView struct {
+	Entry int64     `json:"entry"`
+	Rev   int64     `json:"rev"`
+	Card  *bot.Card `json:"card"`
 }
 
 // FileRef links a file message to its download.
@@ -75,7 +95,17 @@ func (p *Platform) Send(ctx context.Context, dest bot.Destination, msg bot.Messa
 	if chat == "" {
 		return &bot.PermanentError{Err: fmt.Errorf("console: no chat in destination")}
 	}
+	if msg.Update && msg.Card != nil && dest.UserID == "" {
+		done, err := p.updateCard(ctx, chat, msg)
+		if err != nil || done {
+			return err
+		}
+		// No card of that id in the chat: shown as a new entry below.
+	}
 	e := Entry{ChatID: chat, From: "bot", FromName: "班组助手", Text: msg.Text, Markdown: msg.Markdown, Card: msg.Card}
+	if dest.UserID == "" {
+		e.OnlyFor = msg.OnlyFor
+	}
 	if len(msg.Mentions) > 0 && e.Markdown == "" && e.Text != "" {
 		e.Text = mentionLine(msg.Mentions) + e.Text
 	}
@@ -89,7 +119,11 @@ func (p *Platform) Send(ctx context.Context, dest bot.Destination, msg bot.Messa
 		}
 		e.File = &FileRef{Name: msg.File.Name, URL: FileURL(id, msg.File.Name), Size: len(msg.File.Data)}
 	}
-	return p.deliver(ctx, e)
+	e, err := p.deliver(ctx, e)
+	if err != nil || e.Card == nil || len(e.OnlyFor) > 0 {
+		return err
+	}
+	return p.st.Put(ctx, cardColl, chat+"/"+e.Card.ID, []byte(strconv.FormatInt(e.ID, 10)))
 }
 
 // deliveredColl remembers which outbox item became which chat entry.
@@ -99,11 +133,10 @@ const deliveredColl = "console.delivered"
 // after a crash (delivered, not acknowledged) finds its entry already there.
 // The entry id is chosen and remembered before the entry is written, so a
 // crash in between writes the same entry the next time.
-func (p *Platform) deliver(ctx context.Context, e Entry) error {
+func (p *Platform) deliver(ctx context.Context, e Entry) (Entry, error) {
 	oid := bot.OutboxID(ctx)
 	if oid == 0 {
-		_, err := p.append(ctx, e)
-		return err
+		return p.append(ctx, e)
 	}
 	key := strconv.FormatInt(oid, 10)
 	var mark struct {
@@ -114,36 +147,71 @@ func (p *Platform) deliver(ctx context.Context, e Entry) error {
 	switch {
 	case err == nil:
 		if err := json.Unmarshal(v, &mark); err != nil {
-			return fmt.Errorf("console: delivery mark %s: %w", key, err)
+			return e, fmt.Errorf("console: delivery mark %s: %w", key, err)
 		}
 		if _, err := p.st.Get(ctx, msgColl, msgKey(mark.Chat, mark.ID)); err == nil {
-			return nil // delivered before the crash
+			e.ID = mark.ID
+			return e, nil // delivered before the crash
 		} else if !errors.Is(err, store.ErrNotFound) {
-			return err
+			return e, err
 		}
 	case errors.Is(err, store.ErrNotFound):
 		id, err := p.st.NextID(ctx, "console.msg")
 		if err != nil {
-			return err
+			return e, err
 		}
 		mark.Chat, mark.ID = e.ChatID, id
 		if err := p.st.Put(ctx, deliveredColl, key, mustJSON(mark)); err != nil {
-			return err
+			return e, err
 		}
 	default:
-		return err
+		return e, err
 	}
 	e.ID = mark.ID
 	if e.At.IsZero() {
 		e.At = p.now()
 	}
-	return p.st.Put(ctx, msgColl, msgKey(mark.Chat, e.ID), mustJSON(e))
+	return e, p.st.Put(ctx, msgColl, msgKey(mark.Chat, e.ID), mustJSON(e))
 }
 
 // remove deletes an entry (a message the bot could not take).
 func (p *Platform) remove(ctx context.Context, e Entry) error {
 	return p.st.Delete(ctx, msgColl, msgKey(e.ChatID, e.ID))
 }
+
+// updateCard stores msg.Card as the new state of the chat's card of that id
+// for msg.OnlyFor (everyone when empty). done is false when the chat has no
+// such card.
+func (p *Platform) updateCard(ctx context.Context, chat string, msg bot.Message) (done bool, err error) {
+	v, err := p.st.Get(ctx, cardColl, chat+"/"+msg.Card.ID)
+	if errors.Is(err, store.ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	entry, err := strconv.ParseInt(string(v), 10, 64)
+	if err != nil {
+		return false, fmt.Errorf("console: card index %s: %w", msg.Card.ID, err)
+	}
+	viewers := msg.OnlyFor
+	if len(viewers) == 0 {
+		viewers = []string{"*"}
+	}
+	for _, u := range viewers {
+		rev, err := p.st.NextID(ctx, "console.msg")
+		if err != nil {
+			return false, err
+		}
+		cv := cardView{Entry: entry, Rev: rev, Card: msg.Card}
+		if err := p.st.Put(ctx, viewColl, viewKey(chat, u, msg.Card.ID), mustJSON(cv)); err != nil {
+			return false, err
+		}
+	}
+	return true, nil
+}
+
+func viewKey(chat, viewer, card string) string { return chat + "/" + viewer + "/" + card }
 
 func mentionLine(ids []string) string {
 	var b strings.Builder
@@ -178,6 +246,96 @@ func (p *Platform) Messages(ctx context.Context, chat string, after int64, limit
 			return err
 		}
 		out = append(out, e)
+		if limit > 0 && len(out) >= limit {
+			return stop
+		}
+		return nil
+	})
+	if err == stop {
+		err = nil
+	}
+	return out, err
+}
+
+// View returns what viewer sees of a chat after id after, in order: the
+// entries shown to everyone or to viewer, with each card in the state
+// viewer last got, and earlier cards updated since after (with Rev set).
+// An empty viewer sees only what everyone sees.
+func (p *Platform) View(ctx context.Context, chat, viewer string, after int64, limit int) ([]Entry, error) {
+	views := map[int64]cardView{}
+	load := func(who string) error {
+		prefix := chat + "/" + who + "/"
+		return p.st.Scan(ctx, viewColl, prefix, prefix+"~", func(_ string, v []byte) error {
+			var cv cardView
+			if err := json.Unmarshal(v, &cv); err != nil {
+				return err
+			}
+			// The viewer's own state wins over a state shown to all: it
+			// carries their choice. The later revision still re-sends it.
+			if old, ok := views[cv.Entry]; ok && who == "*" {
+				old.Rev = max(old.Rev, cv.Rev)
+				views[cv.Entry] = old
+				return nil
+			}
+			if old, ok := views[cv.Entry]; ok {
+				cv.Rev = max(old.Rev, cv.Rev)
+			}
+			views[cv.Entry] = cv
+			return nil
+		})
+	}
+	if err := load("*"); err != nil {
+		return nil, err
+	}
+	if viewer != "" && viewer != "*" {
+		if err := load(viewer); err != nil {
+			return nil, err
+		}
+	}
+	visible := func(e Entry) bool {
+		if len(e.OnlyFor) == 0 || e.From == viewer {
+			return true
+		}
+		return viewer != "" && slices.Contains(e.OnlyFor, viewer)
+	}
+	apply := func(e Entry) Entry {
+		if cv, ok := views[e.ID]; ok && e.Card != nil {
+			e.Card, e.Rev = cv.Card, cv.Rev
+		}
+		return e
+	}
+	var out []Entry
+	// Cards shown before after whose state changed since.
+	for id, cv := range views {
+		if id > after || cv.Rev <= after {
+			continue
+		}
+		v, err := p.st.Get(ctx, msgColl, msgKey(chat, id))
+		if errors.Is(err, store.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		var e Entry
+		if err := json.Unmarshal(v, &e); err != nil {
+			return nil, err
+		}
+		if visible(e) {
+			out = append(out, apply(e))
+		}
+	}
+	slices.SortFunc(out, func(a, b Entry) int { return cmp.Compare(a.ID, b.ID) })
+	stop := fmt.Errorf("enough")
+	err := p.st.Scan(ctx, msgColl, msgKey(chat, after+1), chat+"/~", func(_ string, v []byte) error {
+		var e Entry
+		if err := json.Unmarshal(v, &e); err != nil {
+			return err
+		}
+		if !visible(e) {
+			return nil
+		}
+		out = append(out, apply(e))
 		if limit > 0 && len(out) >= limit {
 			return stop
 		}
