@@ -120,6 +120,7 @@ func TestAPIImportStoreFailureIsPartialUntilRetried(t *testing.T) {
 	cfg := config.Default()
 	cfg.DataDir = t.TempDir()
 	cfg.API.Token = "s3cret"
+	cfg.Console.AllowedHosts = []string{"example.com"} // httptest's requests name this host
 	demo.Apply(cfg)
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
