@@ -84,6 +84,21 @@ func (e *Entry) Label() string {
 	return e.Award
 }
 
+// Dated is when the entry counts: a title or ceremony badge for a month
+// counts on that month's last day (at noon, so it stays in the month in any
+// time zone near the one it was granted in), wherever it was granted; the
+// rest when given. Its points are dated the same, so /leaderboard 上月 and
+// the month's workbook show the month's awards.
+func (e *Entry) Dated() time.Time {
+	if e.Period != "" && !strings.Contains(e.Period, "Q") {
+		if m, err := time.ParseInLocation("2006-01", e.Period, e.At.Location()); err == nil {
+			last := m.AddDate(0, 1, -1)
+			return time.Date(last.Year(), last.Month(), last.Day(), 12, 0, 0, 0, last.Location())
+		}
+	}
+	return e.At
+}
+
 // State is the ledger read into memory: every entry and what was revoked.
 type State struct {
 	Entries []*Entry
@@ -264,7 +279,7 @@ type PointsEntry struct {
 
 func addPoints(ctx context.Context, st store.Store, e *Entry, points int, reason, idem string) error {
 	raw, err := json.Marshal(PointsEntry{Member: e.Member, Team: e.Team, Points: points, Reason: reason,
-		Source: "award", Ref: fmt.Sprintf("recognition:%d", e.Seq), At: e.At})
+		Source: "award", Ref: fmt.Sprintf("recognition:%d", e.Seq), At: e.Dated()})
 	if err != nil {
 		return err
 	}

@@ -20,6 +20,33 @@ type Service struct {
 	Cfg     config.Awards
 	Targets config.Targets
 	Weights map[string]float64 // composite score weights (kpi.star_weights)
+	// Teams are the teams' own metric sets, targets and titles by team id;
+	// a team missing here is judged on everything by the global settings.
+	Teams map[string]config.Team
+}
+
+// TeamMap indexes the teams' configuration by id for Service.Teams.
+func TeamMap(teams []config.Team) map[string]config.Team {
+	out := make(map[string]config.Team, len(teams))
+	for _, t := range teams {
+		out[t.ID] = t
+	}
+	return out
+}
+
+// TeamTargets are a team's targets (see kpi.TeamTargets).
+func (s *Service) TeamTargets(team string) config.Targets {
+	return kpi.TeamTargets(s.Targets, s.Teams[team])
+}
+
+// TeamTitles are a team's monthly titles (see config.Awards.TitlesFor).
+func (s *Service) TeamTitles(team string) []config.AwardTitle {
+	return s.Cfg.TitlesFor(s.Teams[team])
+}
+
+// TeamWeights are a team's composite score weights.
+func (s *Service) TeamWeights(team string) map[string]float64 {
+	return kpi.TeamWeights(s.Weights, s.Teams[team])
 }
 
 // New returns a Service over st with the given configuration.
@@ -74,10 +101,13 @@ func (s *Service) RunCeremony(ctx context.Context, team string, roster []Member,
 	for _, r := range roster {
 		inTeam[r.ID] = r
 	}
+	targets := s.TeamTargets(team)
 	results := DecideTitles(TitleInput{
-		Report: months[0], Knowledge: know, Weights: s.Weights, MinDays: s.Cfg.MinDays,
-		Eligible: func(id string) bool { _, ok := inTeam[id]; return ok },
-	}, s.Cfg.Titles)
+		Report: months[0], Knowledge: know, Weights: s.TeamWeights(team), MinDays: s.Cfg.MinDays,
+		Eligible:     func(id string) bool { _, ok := inTeam[id]; return ok },
+		Rules:        func(id string) map[string]float64 { return kpi.RulesFor(targets, levelOf(inTeam[id])) },
+		MaxPerPerson: s.Cfg.MaxTitlesPerPerson,
+	}, s.TeamTitles(team))
 
 	st, err := Load(ctx, s.St)
 	if err != nil {
@@ -110,7 +140,7 @@ func (s *Service) RunCeremony(ctx context.Context, team string, roster []Member,
 	}
 	for _, id := range ids {
 		mem := inTeam[id]
-		streak := months.Streak(mem, s.Targets)
+		streak := months.Streak(mem, targets)
 		if st.Badge(id, Bronze) != nil {
 			continue
 		}
@@ -291,8 +321,7 @@ func (s *Service) Revoke(ctx context.Context, seq int64, by, reason string, now 
 		return e, rv, ErrAlreadyRevoked
 	}
 	if e.Points != 0 {
-		back := *e
-		back.At = now
+		back := *e // dated like the grant: the points leave the month they were for
 		if err := addPoints(ctx, s.St, &back, -e.Points, "撤销"+e.Label()+"："+reason, fmt.Sprintf("recognition/%d/revoke", seq)); err != nil {
 			return nil, nil, err
 		}
@@ -337,7 +366,7 @@ func (s *Service) Progress(ctx context.Context, team string, m Member, roster []
 	if err != nil {
 		return nil, err
 	}
-	p := &Progress{Member: m.ID, BronzeMonths: bronzeN, Streak: months.Streak(m, s.Targets), StreakEnd: MonthKey(last.From),
+	p := &Progress{Member: m.ID, BronzeMonths: bronzeN, Streak: months.Streak(m, s.TeamTargets(team)), StreakEnd: MonthKey(last.From),
 		Bronze: st.Badge(m.ID, Bronze), Silver: st.Badge(m.ID, Silver), Gold: st.Badge(m.ID, Gold), SilverNeed: max(s.Cfg.SilverMentees, 1)}
 	p.StarMentees, p.Mentees = st.SilverCount(m.ID, roster)
 	for _, e := range st.Of(m.ID) {
@@ -386,7 +415,7 @@ func (s *Service) Rows(ctx context.Context, team string, from, to time.Time) ([]
 		if e.Figures != "" {
 			reason += "：" + e.Figures
 		}
-		out = append(out, Row{Member: e.Member, Award: e.Label(), Date: e.At, Reason: reason, Points: e.Points})
+		out = append(out, Row{Member: e.Member, Award: e.Label(), Date: e.Dated(), Reason: reason, Points: e.Points})
 	}
 	return out, nil
 }

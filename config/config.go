@@ -111,6 +111,15 @@ type Team struct {
 	DingTalk  TeamDingTalk      `yaml:"dingtalk"`
 	Schedules map[string]string `yaml:"schedules"` // job name -> cron spec for this team ("off" disables)
 	Members   []Member          `yaml:"members"`
+	// Metrics are the KPI figures the team is judged on (KPIMetrics); empty
+	// means all. Targets, titles and the composite score leave out the rest:
+	// an after-sales team without conversion gets no 转化之星.
+	Metrics []string `yaml:"metrics"`
+	// Targets replace the global targets level by level for this team.
+	Targets Targets `yaml:"targets"`
+	// Titles replace awards.titles for this team (empty: the global titles
+	// of the metrics the team is judged on).
+	Titles []AwardTitle `yaml:"titles"`
 }
 
 // TeamWeCom binds a team to a WeCom group.

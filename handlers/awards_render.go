@@ -13,7 +13,7 @@ import (
 // titleIcons decorate the ceremony post.
 var titleIcons = map[string]string{
 	"服务之星": "🌟", "转化之星": "💰", "挽单能手": "🛟", "客户满意奖": "😊",
-	"服务速度王": "⚡", "问题终结者": "🎯", "知识贡献王": "📚",
+	"服务速度王": "⚡", "问题终结者": "🎯", "知识贡献王": "📚", "响应之星": "⚡", "首解之星": "🎯",
 }
 
 var badgeIcons = map[string]string{awards.Bronze: "🥉", awards.Silver: "🥈", awards.Gold: "🥇"}
