@@ -76,20 +76,20 @@ func TestOneTitlePerPersonAndTitleOnlyOnTarget(t *testing.T) {
 			t.Errorf("two per person: %s won by %q, want %q", titles[i].Name, got, want)
 		}
 	}
-	// 服务之星 (composite) needs every target with data met: three misses
-	// satisfaction (95% vs a 96% target), so the lower-scored two wins.
-	tg["agent"]["satisfaction_min"] = 0.96
-	levels["star"] = kpi.LevelAgent
+	// 服务之星 (composite) has no target of its own: the leader wins it even
+	// below another target; the vacancy counts say why a title went begging.
 	tg["agent"]["conversion_min"] = 0.30 // nobody meets conversion
+	levels["star"] = kpi.LevelAgent
 	in.MaxPerPerson = 1
-	res = DecideTitles(in, []config.AwardTitle{{Name: "服务之星", Metric: "composite", MinVolume: 500}})
-	if got := winners(res[0]); got != "" {
-		t.Errorf("nobody meets every target, nobody is 服务之星: %q", got)
-	}
-	tg["agent"]["conversion_min"] = 0.17
-	res = DecideTitles(in, []config.AwardTitle{{Name: "服务之星", Metric: "composite", MinVolume: 500}})
+	res = DecideTitles(in, []config.AwardTitle{{Name: "服务之星", Metric: "composite", MinVolume: 500}, titles[3], titles[0]})
 	if got := winners(res[0]); got != "star " {
-		t.Errorf("star meets every target and leads: %q", got)
+		t.Errorf("composite leader: %q", got)
+	}
+	if r := res[1]; len(r.Winners) != 0 || r.OffTarget != 3 || r.Contenders != 3 {
+		t.Errorf("nobody on the conversion target: %+v", r)
+	}
+	if r := res[2]; winners(r) != "two " || r.Holders != 1 {
+		t.Errorf("satisfaction after star's 服务之星: %+v", r)
 	}
 }
 

@@ -59,6 +59,8 @@ type CeremonyTitle struct {
 	Title      config.AwardTitle
 	Winners    []*Entry
 	Contenders int
+	OffTarget  int // contenders below their own target of the title's metric
+	Holders    int // contenders who hold enough titles this month
 }
 
 // NearBronze is an agent one month away from bronze.
@@ -185,7 +187,8 @@ func (s *Service) RunCeremony(ctx context.Context, team string, roster []Member,
 		return nil, err
 	}
 	for _, r := range results {
-		c.Titles = append(c.Titles, CeremonyTitle{Title: r.Title, Winners: st.Title(team, key, r.Title.Name), Contenders: r.Contenders})
+		c.Titles = append(c.Titles, CeremonyTitle{Title: r.Title, Winners: st.Title(team, key, r.Title.Name),
+			Contenders: r.Contenders, OffTarget: r.OffTarget, Holders: r.Holders})
 	}
 	for _, e := range st.Entries {
 		if e.Kind == KindBadge && e.Team == team && e.Period == key && st.Active(e) {

@@ -25,6 +25,8 @@ type TitleResult struct {
 	// deciding figure (they share the title); none when nobody qualified.
 	Winners    []Winner
 	Contenders int // agents who met the minimum volume and days
+	OffTarget  int // contenders left out for missing their own target of the metric
+	Holders    int // contenders left out for holding enough titles this month
 }
 
 // TitleInput is what the titles of one team's month are decided from.
@@ -107,22 +109,14 @@ func DecideTitles(in TitleInput, titles []config.AwardTitle) []TitleResult {
 	return out
 }
 
-// onTarget reports whether a member's month meets the target of metric (for
-// composite: every target with data). A metric without a target for the
-// member passes.
+// onTarget reports whether a member's month meets their target of metric.
+// A metric without a target (the composite score, recovered orders,
+// knowledge, or one the member's level sets none for) passes.
 func (in TitleInput) onTarget(id, metric string, t *kpi.Totals) bool {
 	if in.Rules == nil || t == nil {
 		return true
 	}
 	checks := kpi.Evaluate(t, in.Rules(id))
-	if metric == "composite" {
-		for _, c := range checks {
-			if !c.NoData && !c.OK {
-				return false
-			}
-		}
-		return true
-	}
 	for _, c := range checks {
 		if c.Metric == metric && !c.NoData && !c.OK {
 			return false
@@ -197,10 +191,12 @@ func decideTitle(in TitleInput, title config.AwardTitle, won map[string]int) Tit
 	// holds enough titles this month, goes to the next best.
 	kept := cands[:0]
 	for _, c := range cands {
-		if in.MaxPerPerson > 0 && won[c.Member] >= in.MaxPerPerson {
+		if in.Report != nil && !in.onTarget(c.Member, title.Metric, in.Report.Agents[c.Member]) {
+			res.OffTarget++
 			continue
 		}
-		if in.Report != nil && !in.onTarget(c.Member, title.Metric, in.Report.Agents[c.Member]) {
+		if in.MaxPerPerson > 0 && won[c.Member] >= in.MaxPerPerson {
+			res.Holders++
 			continue
 		}
 		kept = append(kept, c)
