@@ -42,6 +42,7 @@ const (
 	KindAward  = "award"  // a hand-given special award: 委屈奖, 伯乐奖
 	KindMentor = "mentor" // Member mentors Subject (for silver)
 	KindRevoke = "revoke" // Ref is revoked, for Reason
+	KindThanks = "thanks" // By thanks Member (peer thanks, /thanks)
 )
 
 // Badge and special award names, as stored and shown.
@@ -70,6 +71,9 @@ type Entry struct {
 	Subject string    `json:"subject,omitempty"` // 伯乐奖: the hire; mentor: the mentee
 	Due     string    `json:"due,omitempty"`     // 伯乐奖: YYYY-MM-DD of the reminder
 	Ref     int64     `json:"ref,omitempty"`     // revoke: the entry revoked
+	Metric  string    `json:"metric,omitempty"`  // a monthly title's metric (composite, conversion …)
+	Order   string    `json:"order,omitempty"`   // thanks: the order number of a 委屈奖 nomination
+	Event   string    `json:"event,omitempty"`   // thanks: the chat message that gave it
 	At      time.Time `json:"at"`
 }
 
@@ -80,6 +84,8 @@ func (e *Entry) Label() string {
 		return e.Award + "勋章"
 	case KindMentor:
 		return "师徒"
+	case KindThanks:
+		return "同事感谢"
 	}
 	return e.Award
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/banzu-bot/banzu/config"
@@ -128,7 +129,7 @@ func (s *Service) RunCeremony(ctx context.Context, team string, roster []Member,
 		}
 		for _, w := range r.Winners {
 			e := &Entry{Kind: KindTitle, Award: r.Title.Name, Member: w.Member, Team: team, Period: key,
-				Reason: m.Label + r.Title.Name, Figures: w.Figures, Value: w.Value, Volume: w.Volume, Points: r.Title.Points, At: now}
+				Reason: m.Label + r.Title.Name, Figures: w.Figures, Metric: r.Title.Metric, Value: w.Value, Volume: w.Volume, Points: r.Title.Points, At: now}
 			if err := grant(fmt.Sprintf("title/%s/%s/%s/%s", team, key, r.Title.Name, w.Member), e); err != nil {
 				return nil, err
 			}
@@ -390,6 +391,30 @@ type Row struct {
 	Date   time.Time
 	Reason string
 	Points int
+	// FromKPI marks a grant decided by the KPI figures (a KPI title, a
+	// bronze badge): 三维绩效 counts those under 服务指标 already, so they
+	// do not count again in 团队贡献.
+	FromKPI bool
+}
+
+// fromKPI reports whether a grant was decided by the KPI figures.
+func (s *Service) fromKPI(e *Entry) bool {
+	switch {
+	case e.Kind == KindBadge:
+		return e.Award == Bronze
+	case e.Kind != KindTitle || strings.Contains(e.Period, "Q"):
+		return false // hand-given, thanks, or a contest title (a quiz)
+	}
+	metric := e.Metric
+	if metric == "" { // granted before titles recorded their metric
+		for _, t := range append(s.TeamTitles(e.Team), s.Cfg.Titles...) {
+			if t.Name == e.Award {
+				metric = t.Metric
+				break
+			}
+		}
+	}
+	return metric != "knowledge"
 }
 
 // Rows lists a team's standing grants in [from, to]: titles and ceremony
@@ -401,7 +426,7 @@ func (s *Service) Rows(ctx context.Context, team string, from, to time.Time) ([]
 	}
 	var out []Row
 	for _, e := range st.Entries {
-		if e.Team != team || (e.Kind != KindTitle && e.Kind != KindBadge && e.Kind != KindAward) || !st.Active(e) {
+		if e.Team != team || (e.Kind != KindTitle && e.Kind != KindBadge && e.Kind != KindAward && e.Kind != KindThanks) || !st.Active(e) {
 			continue
 		}
 		in := !e.At.Before(from) && !e.At.After(to)
@@ -418,7 +443,7 @@ func (s *Service) Rows(ctx context.Context, team string, from, to time.Time) ([]
 		if e.Figures != "" {
 			reason += "：" + e.Figures
 		}
-		out = append(out, Row{Member: e.Member, Award: e.Label(), Date: e.Dated(), Reason: reason, Points: e.Points})
+		out = append(out, Row{Member: e.Member, Award: e.Label(), Date: e.Dated(), Reason: reason, Points: e.Points, FromKPI: s.fromKPI(e)})
 	}
 	return out, nil
 }

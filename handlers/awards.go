@@ -63,6 +63,7 @@ func (h *Awards) Commands() []*bot.Command {
 			Role:     bot.RoleAgent, GroupOnly: true,
 			Handler: h.leaderboard,
 		},
+		h.thanksCommand(),
 	}
 }
 
@@ -72,11 +73,11 @@ var awardKinds = map[string]string{
 	"黄金": awards.Gold, "黄金勋章": awards.Gold, "gold": awards.Gold, "金牌": awards.Gold,
 }
 
-// idemOf makes a command idempotent on its message: the platform's message
-// id, or (without one) what was asked, on that day.
+// idemOf makes a command idempotent on its message: the event key
+// (bot.Request.EventKey), or (without one) what was asked, on that day.
 func idemOf(req *bot.Request, parts ...string) string {
-	if req.Event.MessageID != "" {
-		return "msg/" + req.Event.Platform + "/" + req.Event.MessageID
+	if k := req.EventKey(); k != "" {
+		return k
 	}
 	return strings.Join(append(parts, req.Now().Format(period.Layout)), "/")
 }

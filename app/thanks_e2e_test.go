@@ -1,0 +1,77 @@
+package app_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/banzu-bot/banzu/app"
+	"github.com/banzu-bot/banzu/awards"
+	"github.com/banzu-bot/banzu/period"
+)
+
+// /thanks is told privately to the receiver, limited to three a day, counted
+// on the workbook's sheet, and can nominate for 委屈奖: the supervisor gets
+// the line to send.
+func TestThanksPrivateLimitedAndNominating(t *testing.T) {
+	now := kpiClock()
+	r := startWithoutDemoAwards(t, awardsConfig(t), app.Options{Now: func() time.Time { return now }})
+	before := r.countBot("presale", "感谢")
+
+	r.post("presale", "xiaowang", "/thanks @小李 帮我接了一个很难缠的售后")
+	if got := r.lastBot("inbox:xiaoli"); !strings.Contains(got, "小王 感谢你") || !strings.Contains(got, "帮我接了一个很难缠的售后") {
+		t.Errorf("receiver's private message: %q", got)
+	}
+	if got := r.lastBot("inbox:xiaowang"); !strings.Contains(got, "已私信转达你对 小李 的感谢") || !strings.Contains(got, "今天还可以感谢 2 次") {
+		t.Errorf("giver's private ack: %q", got)
+	}
+	if n := r.countBot("presale", "感谢"); n != before {
+		t.Errorf("the group saw %d thanks messages", n-before)
+	}
+	if got := r.ask("presale", "xiaowang", "/thanks @小王 我自己"); !strings.Contains(got, "不能感谢自己") {
+		t.Errorf("self thanks: %q", got)
+	}
+	r.post("presale", "xiaowang", "/感谢 @阿强 分享了退款话术")
+	r.post("presale", "xiaowang", "/thanks @大刘 替我顶了一个晚班")
+	if got := r.ask("presale", "xiaowang", "/thanks @莉莉 第四次"); !strings.Contains(got, "今天的 3 次感谢已经用完了") {
+		t.Errorf("fourth thanks of the day: %q", got)
+	}
+
+	// A nomination needs an order number, then reaches the supervisor privately.
+	if got := r.ask("presale", "daliu", "/thanks @小李 委屈奖 客户骂了半小时"); !strings.Contains(got, "请写上订单号") {
+		t.Errorf("nomination without an order: %q", got)
+	}
+	r.post("presale", "daliu", "/thanks @小李 委屈奖 订单 2026112012345 客户骂了半小时仍耐心处理完退款")
+	sup := r.lastBot("inbox:chen")
+	line := "/award 委屈奖 @小李 订单 2026112012345 客户骂了半小时仍耐心处理完退款"
+	if !strings.Contains(sup, "委屈奖提名") || !strings.Contains(sup, line) {
+		t.Fatalf("supervisor's nomination: %q", sup)
+	}
+	if got := r.ask("presale", "chen", line); !strings.Contains(got, "委屈奖") {
+		t.Errorf("approving the nomination: %q", got)
+	}
+
+	// The month's workbook rows: four thanks (not from KPI) and the 委屈奖.
+	svc := awards.New(r.app.Store, r.app.Cfg.Awards, r.app.Cfg.Targets, nil)
+	m := period.Month(now)
+	rows, err := svc.Rows(context.Background(), "presale", m.From, m.To)
+	if err != nil {
+		t.Fatal(err)
+	}
+	thanks, grievance := 0, 0
+	for _, row := range rows {
+		switch row.Award {
+		case "同事感谢":
+			thanks++
+			if row.FromKPI {
+				t.Errorf("thanks marked as from KPI: %+v", row)
+			}
+		case awards.Grievance:
+			grievance++
+		}
+	}
+	if thanks != 4 || grievance != 1 {
+		t.Errorf("rows: %d thanks, %d 委屈奖: %+v", thanks, grievance, rows)
+	}
+}
