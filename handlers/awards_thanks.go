@@ -17,8 +17,8 @@ import (
 func (h *Awards) thanksCommand() *bot.Command {
 	return &bot.Command{
 		Name: "thanks", Aliases: []string{"感谢"},
-		Summary: fmt.Sprintf("感谢同事（每天 %d 次，私信告诉对方，计入团队贡献）；加“委屈奖 订单号”可提名委屈奖，由主管确认", max(h.Svc.Cfg.ThanksPerDay, 1)),
-		Usage:   "/thanks @名字 原因 | /thanks @名字 委屈奖 订单号 经过",
+		Summary:  fmt.Sprintf("感谢同事（每天 %d 次，私信告诉对方，计入团队贡献）；加“委屈奖 订单号”可提名委屈奖，由主管确认", max(h.Svc.Cfg.ThanksPerDay, 1)),
+		Usage:    "/thanks @名字 原因 | /thanks @名字 委屈奖 订单号 经过",
 		Examples: []string{"/thanks @小王 帮我接了一个很难缠的售后", "/感谢 @阿杰 委屈奖 2026112012345 客户辱骂半小时仍耐心处理完退款"},
 		Role:     bot.RoleAgent, MinArgs: 2, GroupOnly: true,
 		Handler: h.thanks,
