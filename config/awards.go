@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 )
 
 // Awards configures recognition: the monthly titles, the 服务之星 badge
@@ -43,8 +44,9 @@ type Awards struct {
 	MaxTitlesPerPerson int `yaml:"max_titles_per_person"`
 	// ThanksPerDay is how many /thanks one person may give a day (default 3).
 	ThanksPerDay int `yaml:"thanks_per_day"`
-	// NewHireDays is how long after the hire date someone counts as new: a
-	// 伯乐奖 or a /camp start for someone hired longer ago is refused.
+	// NewHireDays is how long after the hire date someone counts as new
+	// (default 180, the half-year of the 伯乐奖 promotion bonus): a 伯乐奖
+	// for someone hired longer ago is refused (see NewHire).
 	NewHireDays int `yaml:"new_hire_days"`
 	// Eval weighs 三维绩效 (service × learning × contribution) in reports.
 	Eval EvalWeights `yaml:"eval"`
@@ -83,6 +85,24 @@ type EvalWeights struct {
 	Contribution float64 `yaml:"contribution"`
 }
 
+// NewHire reports how many days ago hireDate (YYYY-MM-DD) was, and whether
+// that is within NewHireDays. Without a readable hire date, known is false
+// (and isNew true: nothing says otherwise).
+func (a Awards) NewHire(hireDate string, now time.Time) (days int, known, isNew bool) {
+	d, err := time.ParseInLocation("2006-01-02", hireDate, now.Location())
+	if err != nil {
+		return 0, false, true
+	}
+	y, m, dd := now.Date()
+	today := time.Date(y, m, dd, 0, 0, 0, 0, now.Location())
+	days = int(today.Sub(d).Hours()/24 + 0.5)
+	limit := a.NewHireDays
+	if limit <= 0 {
+		limit = 180
+	}
+	return days, true, days <= limit
+}
+
 // ContestTitles are the quarterly skills contest's titles; a monthly title
 // may not take these names.
 var ContestTitles = []string{"服务速度王", "问题终结者"}
@@ -112,7 +132,7 @@ func DefaultAwards() Awards {
 		LeaderboardMinServedPerDay: 10,
 		MaxTitlesPerPerson:         1,
 		ThanksPerDay:               3,
-		NewHireDays:                90,
+		NewHireDays:                180,
 		Points:                     AwardPoints{Bronze: 1000, Silver: 2000, Gold: 3000, Grievance: 500, Referral: 500},
 		Eval:                       EvalWeights{Service: 0.6, Learning: 0.2, Contribution: 0.2},
 	}

@@ -124,6 +124,10 @@ func (h *Awards) award(ctx context.Context, req *bot.Request) error {
 		if hire.ID == m.ID {
 			return bot.Userf("推荐人和新人不能是同一个人。")
 		}
+		if days, known, isNew := h.Svc.Cfg.NewHire(hire.Config.HireDate, now); known && !isNew {
+			return bot.Userf("%s 入职于 %s，已经 %d 天，不算新人：伯乐奖只颁给推荐入职 %d 天内新人的同事（awards.new_hire_days）。",
+				hire.Name, hire.Config.HireDate, days, h.Svc.Cfg.NewHireDays)
+		}
 		e.Subject = hire.ID
 		e.Due = h.Svc.ReferralDue(hire.Config.HireDate, now)
 		e.Reason = fmt.Sprintf("推荐 %s 入职", hire.Name)
