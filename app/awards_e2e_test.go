@@ -213,7 +213,7 @@ func TestAwardsCommandsThroughConsole(t *testing.T) {
 
 	// Leaderboards within the team.
 	board := r.ask("presale", "xiaowang", "/leaderboard")
-	if !strings.Contains(board, "售前组 总积分排行榜 · 本月（2026年11月）") || !strings.Contains(board, "🥇") || strings.Contains(board, "小周") {
+	if !strings.Contains(board, "售前组 总积分排行榜 · 本月至今（11月1日–23日）") || !strings.Contains(board, "🥇") || strings.Contains(board, "小周") {
 		t.Errorf("points board: %s", board)
 	}
 	if after := boardPoints(t, board, "小王"); before-after != 500 {

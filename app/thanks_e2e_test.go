@@ -75,3 +75,34 @@ func TestThanksPrivateLimitedAndNominating(t *testing.T) {
 		t.Errorf("rows: %d thanks, %d 委屈奖: %+v", thanks, grievance, rows)
 	}
 }
+
+// On 1 December the ceremony grants November's titles; their points are
+// dated in November, so /leaderboard 上月 (and the default, which means the
+// same that day) counts them, and December's board does not.
+func TestLeaderboardLastMonthOnTheFirstShowsTheCeremony(t *testing.T) {
+	loc, _ := time.LoadLocation("Asia/Shanghai")
+	now := time.Date(2026, 12, 1, 10, 30, 0, 0, loc)
+	r := startWithoutDemoAwards(t, awardsConfig(t), app.Options{Now: func() time.Time { return now }})
+	before := r.ask("presale", "xiaowang", "/leaderboard 上月")
+	r.runJob("awards-ceremony", "presale", time.Date(2026, 12, 1, 10, 0, 0, 0, loc))
+	post := r.lastBot("presale")
+	star := between(post, "🌟 **服务之星**：", "\n")
+	if !strings.Contains(post, "2026年11月 月度荣誉榜") || star == "" || strings.Contains(star, "空缺") {
+		t.Fatalf("November ceremony: %s", post)
+	}
+	for _, ask := range []string{"/leaderboard 上月", "/排行榜"} {
+		board := r.ask("presale", "xiaowang", ask)
+		if !strings.Contains(board, "上月（2026年11月）") {
+			t.Errorf("%s label: %s", ask, board)
+		}
+		if got, was := boardPoints(t, board, star), boardPoints(t, before, star); got < was+1000 {
+			t.Errorf("%s: November's 服务之星 %s has %d points, %d before the ceremony:\n%s", ask, star, got, was, board)
+		}
+		if strings.Contains(board, "陈主管") || strings.Contains(board, "赵经理") {
+			t.Errorf("%s lists a supervisor or manager:\n%s", ask, board)
+		}
+	}
+	if board := r.ask("presale", "xiaowang", "/leaderboard 本月"); strings.Contains(board, star+"　") {
+		t.Errorf("December's board holds November's awards:\n%s", board)
+	}
+}

@@ -305,12 +305,7 @@ func (h *Awards) leaderboard(ctx context.Context, req *bot.Request) error {
 	if all && kind == awards.BoardKPI {
 		return bot.Userf("KPI 综合得分只在团队内比较，请去掉“全公司”。")
 	}
-	def := period.Month(now)
-	def.Label = "本月（" + def.Label + "）"
-	if def.To.After(period.Day(now)) {
-		def.To = period.Day(now)
-	}
-	r, err := period.Parse(strings.Join(periodText, " "), now, def)
+	r, err := period.Parse(strings.Join(periodText, " "), now, period.Default(now, true))
 	if err != nil {
 		for _, w := range periodText {
 			if !period.Looks(w) && !strings.ContainsAny(bot.FoldWidth(w), "0123456789") {
@@ -320,10 +315,10 @@ func (h *Awards) leaderboard(ctx context.Context, req *bot.Request) error {
 		return bot.Usagef("%v", err)
 	}
 	team := req.Team.ID
-	eligible := inTeam(req.Team)
+	eligible := agentsOf(req.Bot(), req.Team)
 	scope := req.Team.Name
 	if all {
-		team, eligible, scope = "", nil, "全公司"
+		team, eligible, scope = "", agentsOf(req.Bot(), req.Bot().Directory.Teams()...), "全公司"
 	}
 	board, err := h.Svc.Leaderboard(ctx, kind, team, r, eligible)
 	if err != nil {
@@ -336,11 +331,17 @@ func (h *Awards) leaderboard(ctx context.Context, req *bot.Request) error {
 	return req.ReplyText(ctx, boardText(req.Bot(), scope, r.Label, board, me, h.Svc.Cfg.LeaderboardMinServedPerDay))
 }
 
-// inTeam is a filter for a team's members.
-func inTeam(t *bot.Team) func(string) bool {
+// agentsOf is a filter for the teams' agents: leaderboards rank agents,
+// not the supervisors and managers who give the points (a member's current
+// role, after /role, decides).
+func agentsOf(b *bot.Bot, teams ...*bot.Team) func(string) bool {
 	ids := map[string]bool{}
-	for _, m := range t.Members {
-		ids[m.ID] = true
+	for _, t := range teams {
+		for _, m := range t.Members {
+			if b.Directory.RoleOf(m) == bot.RoleAgent {
+				ids[m.ID] = true
+			}
+		}
 	}
 	return func(id string) bool { return ids[id] }
 }

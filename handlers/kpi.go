@@ -109,9 +109,8 @@ func (k *KPI) member(ctx context.Context, req *bot.Request, team *bot.Team, m *b
 		y := period.Day(now).AddDate(0, 0, -1)
 		periods = []period.Range{
 			{From: y, To: y, Label: fmt.Sprintf("昨天（%d月%d日）", int(y.Month()), y.Day())},
-			period.MonthToDate(now),
+			period.Default(now, false),
 		}
-		periods[1].Label = "本月至今（" + periods[1].Label + "）"
 	} else {
 		r, err := period.Parse(periodText, now, period.Range{})
 		if err != nil {
@@ -165,9 +164,7 @@ func (k *KPI) team(ctx context.Context, req *bot.Request, team *bot.Team, named 
 	if team == nil {
 		return bot.Userf("请在团队群里使用这个命令。")
 	}
-	def := period.MonthToDate(now)
-	def.Label = "本月至今（" + def.Label + "）"
-	r, err := period.Parse(periodText, now, def)
+	r, err := period.Parse(periodText, now, period.Default(now, false))
 	if err != nil {
 		return bot.Userf("%v", err)
 	}
