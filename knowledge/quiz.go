@@ -276,3 +276,69 @@ func overlap(a, b map[string]int) float64 {
 	}
 	return float64(common) / float64(len(a))
 }
+
+// QuizDrafts lists a team's quiz drafts in state (all states when empty),
+// by entry number.
+func (s *Service) QuizDrafts(ctx context.Context, team, state string) ([]*QuizDraft, error) {
+	var out []*QuizDraft
+	prefix := team + "/"
+	err := s.st.Scan(ctx, QuizDraftsColl, prefix, prefix+"\xff", func(_ string, v []byte) error {
+		var d QuizDraft
+		if err := json.Unmarshal(v, &d); err != nil {
+			return nil // a malformed draft is skipped, not fatal to the list
+		}
+		if state == "" || d.State == state {
+			out = append(out, &d)
+		}
+		return nil
+	})
+	sort.SliceStable(out, func(i, j int) bool { return draftNum(out[i].ID) < draftNum(out[j].ID) })
+	return out, err
+}
+
+func draftNum(id string) int64 {
+	var n int64
+	fmt.Sscanf(strings.TrimPrefix(id, "knowledge-"), "%d", &n)
+	return n
+}
+
+// QuizDraft returns the draft made from entry id of team.
+func (s *Service) QuizDraft(ctx context.Context, team string, id int64) (*QuizDraft, error) {
+	d, _, err := s.quizDraft(ctx, fmt.Sprintf("%s/knowledge-%d", team, id))
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, userf(ErrNotFound, "#%d 还没有测验题草稿，先发送 /toquiz %d。", id, id)
+	}
+	return d, err
+}
+
+// SettleQuizDraft records a supervisor's decision on a pending draft: state
+// is DraftApproved (the caller has put the question in the bank) or
+// DraftDiscarded. Settling again to the same state returns the draft
+// unchanged; a draft settled the other way is an ErrState error.
+func (s *Service) SettleQuizDraft(ctx context.Context, team string, id int64, state string, by Actor) (*QuizDraft, error) {
+	if !by.Supervisor {
+		return nil, userf(ErrPermission, "只有本团队的主管可以审核测验题。")
+	}
+	if state != DraftApproved && state != DraftDiscarded {
+		return nil, fmt.Errorf("knowledge: bad draft state %q", state)
+	}
+	s.draftMu.Lock()
+	defer s.draftMu.Unlock()
+	d, err := s.QuizDraft(ctx, team, id)
+	if err != nil {
+		return nil, err
+	}
+	switch d.State {
+	case state:
+		return d, nil
+	case DraftPending:
+	default:
+		return nil, userf(ErrState, "题%d 已经%s，不能再改。", id, map[string]string{DraftApproved: "进入题库", DraftDiscarded: "放弃"}[d.State])
+	}
+	d.State = state
+	v, err := json.Marshal(d)
+	if err != nil {
+		return nil, err
+	}
+	return d, s.st.Put(ctx, QuizDraftsColl, fmt.Sprintf("%s/knowledge-%d", team, id), v)
+}
