@@ -106,3 +106,18 @@ func TestLeaderboardLastMonthOnTheFirstShowsTheCeremony(t *testing.T) {
 		t.Errorf("December's board holds November's awards:\n%s", board)
 	}
 }
+
+// /help lists /thanks for agents, with its limit, and says who the
+// leaderboards rank.
+func TestHelpDescribesThanksAndBoards(t *testing.T) {
+	r := start(t, demoConfig(t))
+	got := r.ask("presale", "xiaowang", "/help")
+	for _, want := range []string{"/thanks", "/感谢", "每天 3 次", "委屈奖", "不含主管、经理"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("/help lacks %q:\n%s", want, got)
+		}
+	}
+	if got := r.ask("presale", "xiaowang", "/help thanks"); !strings.Contains(got, "/thanks @名字 委屈奖 订单号 经过") {
+		t.Errorf("/help thanks: %s", got)
+	}
+}

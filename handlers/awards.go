@@ -24,7 +24,7 @@ func (h *Awards) Commands() []*bot.Command {
 	return []*bot.Command{
 		{
 			Name: "award", Aliases: []string{"颁奖"},
-			Summary: "颁发特别奖：委屈奖、伯乐奖（主管），黄金勋章（经理）",
+			Summary: "颁发特别奖：委屈奖、伯乐奖（推荐的新人须在入职期限内；主管），黄金勋章（经理）",
 			Usage:   "/award 委屈奖 @名字 原因 | /award 伯乐奖 @名字 推荐 @新人 | /award 黄金 @名字 原因",
 			Examples: []string{"/award 委屈奖 @小王 面对客户辱骂始终保持专业", "/award 伯乐奖 @阿强 推荐 @小美",
 				"/award 黄金 @晓雯 退款流程改进已在全公司推行"},
@@ -57,9 +57,9 @@ func (h *Awards) Commands() []*bot.Command {
 		},
 		{
 			Name: "leaderboard", Aliases: []string{"排行榜"},
-			Summary:  "团队排行榜：KPI、答题、知识贡献、总积分",
-			Usage:    "/leaderboard [本周|本月|本季|上月…] [kpi|quiz|knowledge|points] [全公司（经理）]",
-			Examples: []string{"/leaderboard", "/排行榜 本周 quiz", "/leaderboard 本季 kpi"},
+			Summary:  "客服排行榜：KPI、答题、知识贡献、总积分（不含主管、经理；月度颁奖积分记在所评月份）",
+			Usage:    "/leaderboard [本周|本月|上月|本季…] [kpi|quiz|knowledge|points] [全公司（经理）]",
+			Examples: []string{"/leaderboard", "/排行榜 本周 quiz", "/leaderboard 上月", "/leaderboard 本季 kpi"},
 			Role:     bot.RoleAgent, GroupOnly: true,
 			Handler: h.leaderboard,
 		},
