@@ -8,6 +8,7 @@ import (
 
 	"github.com/banzu-bot/banzu/app"
 	"github.com/banzu-bot/banzu/awards"
+	"github.com/banzu-bot/banzu/config"
 	"github.com/banzu-bot/banzu/period"
 )
 
@@ -119,5 +120,23 @@ func TestHelpDescribesThanksAndBoards(t *testing.T) {
 	}
 	if got := r.ask("presale", "xiaowang", "/help thanks"); !strings.Contains(got, "/thanks @名字 委屈奖 订单号 经过") {
 		t.Errorf("/help thanks: %s", got)
+	}
+}
+
+// A team judged on its own metric set and targets: /kpi team shows its
+// targets, none for a metric it is not judged on.
+func TestTeamMetricSetInKPI(t *testing.T) {
+	cfg := demoConfig(t)
+	for i := range cfg.Teams {
+		if cfg.Teams[i].ID == "presale" {
+			cfg.Teams[i].Metrics = []string{"served", "first_response", "satisfaction", "bad_rate", "fcr", "recovered"}
+			cfg.Teams[i].Targets = config.Targets{"team": {"first_response_max": 30, "satisfaction_min": 0.9, "conversion_min": 0.2}}
+		}
+	}
+	now := kpiClock()
+	r := startWith(t, cfg, app.Options{Now: func() time.Time { return now }})
+	got := r.ask("presale", "chen", "/kpi team 上月")
+	if !strings.Contains(got, "首次响应 22.7 秒（目标 ≤ 30.0 秒）") || !strings.Contains(got, "· 询单转化率 21.1%\n") {
+		t.Errorf("team targets: %s", got)
 	}
 }

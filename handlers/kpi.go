@@ -146,7 +146,7 @@ func (k *KPI) member(ctx context.Context, req *bot.Request, team *bot.Team, m *b
 		return err
 	}
 	level := p.Level(m.ID)
-	return req.ReplyText(ctx, note+reports.AgentKPI(m.Name, levelLabel(level), kpi.RulesFor(k.Targets, level), shown...))
+	return req.ReplyText(ctx, note+reports.AgentKPI(m.Name, levelLabel(level), kpi.RulesFor(kpi.TeamTargets(k.Targets, team.Config), level), shown...))
 }
 
 func noTotals(ps []reports.Period) bool {
@@ -180,7 +180,7 @@ func (k *KPI) team(ctx context.Context, req *bot.Request, team *bot.Team, named 
 	if err != nil {
 		return err
 	}
-	return req.ReplyText(ctx, note+incomplete+reports.TeamKPI(team.Name, r.Label, rep, kpi.RulesFor(k.Targets, kpi.LevelTeam), k.Weights, people{req.Bot().Directory}))
+	return req.ReplyText(ctx, note+incomplete+reports.TeamKPI(team.Name, r.Label, rep, kpi.RulesFor(kpi.TeamTargets(k.Targets, team.Config), kpi.LevelTeam), kpi.TeamWeights(k.Weights, team.Config), people{req.Bot().Directory}))
 }
 
 // teamNote starts a team-scoped answer in the private chat of a member of
