@@ -27,6 +27,9 @@ func TestThanksPrivateLimitedAndNominating(t *testing.T) {
 	if got := r.lastBot("inbox:xiaowang"); !strings.Contains(got, "已私信转达你对 小李 的感谢") || !strings.Contains(got, "今天还可以感谢 2 次") {
 		t.Errorf("giver's private ack: %q", got)
 	}
+	if got := r.ask("inbox:xiaoli", "xiaoli", "/badges"); !strings.Contains(got, "本月收到同事感谢 1 次") {
+		t.Errorf("/badges of the receiver: %q", got)
+	}
 	if n := r.countBot("presale", "感谢"); n != before {
 		t.Errorf("the group saw %d thanks messages", n-before)
 	}

@@ -373,6 +373,12 @@ func (s *Service) Progress(ctx context.Context, team string, m Member, roster []
 	p := &Progress{Member: m.ID, BronzeMonths: bronzeN, Streak: months.Streak(m, s.TeamTargets(team)), StreakEnd: MonthKey(last.From),
 		Bronze: st.Badge(m.ID, Bronze), Silver: st.Badge(m.ID, Silver), Gold: st.Badge(m.ID, Gold), SilverNeed: max(s.Cfg.SilverMentees, 1)}
 	p.StarMentees, p.Mentees = st.SilverCount(m.ID, roster)
+	this := period.Month(now)
+	for _, e := range st.Entries {
+		if e.Kind == KindThanks && e.Member == m.ID && st.Active(e) && this.Contains(e.At.In(now.Location())) {
+			p.Thanks++
+		}
+	}
 	for _, e := range st.Of(m.ID) {
 		switch e.Kind {
 		case KindTitle:

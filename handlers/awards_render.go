@@ -111,6 +111,9 @@ func badgesText(b *bot.Bot, name string, p *awards.Progress) string {
 		}
 		fmt.Fprintf(&sb, "🎖 特别奖：%s\n", strings.Join(as, "、"))
 	}
+	if p.Thanks > 0 {
+		fmt.Fprintf(&sb, "🙏 本月收到同事感谢 %d 次\n", p.Thanks)
+	}
 	return strings.TrimRight(sb.String(), "\n")
 }
 
