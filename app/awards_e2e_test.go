@@ -131,7 +131,9 @@ func TestAwardsCeremonyOnceThroughConsole(t *testing.T) {
 
 func TestAwardsCommandsThroughConsole(t *testing.T) {
 	now := kpiClock()
-	r := startWithoutDemoAwards(t, demoConfig(t), app.Options{Now: func() time.Time { return now }})
+	cfg := demoConfig(t)
+	cfg.Awards.NewHireDays = 365 // 小美 (2026-04-01) is still new: her six-month reminder is due
+	r := startWithoutDemoAwards(t, cfg, app.Options{Now: func() time.Time { return now }})
 
 	// Who may give what, and bad arguments.
 	if got := r.ask("presale", "xiaowang", "/award 委屈奖 @小李 辛苦了"); !strings.Contains(got, "仅限主管") {
@@ -153,6 +155,10 @@ func TestAwardsCommandsThroughConsole(t *testing.T) {
 		t.Fatalf("no entry number in %q", grievance)
 	}
 
+	// 阿杰 was hired in 2024: not a new hire.
+	if got := r.ask("presale", "chen", "/award 伯乐奖 @晓雯 推荐 @阿杰"); !strings.Contains(got, "阿杰 入职于 2024-03-11，已经 987 天，不算新人") {
+		t.Errorf("伯乐奖 for an old hand: %s", got)
+	}
 	referral := r.ask("presale", "chen", "/award 伯乐奖 @阿强 推荐 @小美")
 	if !strings.Contains(referral, "推荐 小美 入职，奖金 500 元") || !strings.Contains(referral, "2026-10-01") {
 		t.Errorf("伯乐奖: %s", referral)
@@ -207,7 +213,7 @@ func TestAwardsCommandsThroughConsole(t *testing.T) {
 
 	// Leaderboards within the team.
 	board := r.ask("presale", "xiaowang", "/leaderboard")
-	if !strings.Contains(board, "售前组 总积分排行榜 · 本月（2026年11月）") || !strings.Contains(board, "🥇") || strings.Contains(board, "小周") {
+	if !strings.Contains(board, "售前组 总积分排行榜 · 本月至今（11月1日–23日）") || !strings.Contains(board, "🥇") || strings.Contains(board, "小周") {
 		t.Errorf("points board: %s", board)
 	}
 	if after := boardPoints(t, board, "小王"); before-after != 500 {

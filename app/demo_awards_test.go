@@ -76,7 +76,7 @@ func TestDemoSeedsRecognition(t *testing.T) {
 
 	// This month's points: the title winners lead.
 	board := r.ask("presale", "xiaowang", "/leaderboard points")
-	if !strings.Contains(board, "售前组 总积分排行榜 · 本月（2026年11月）") || !strings.Contains(board, "🥇") || strings.Contains(board, "暂无数据") {
+	if !strings.Contains(board, "售前组 总积分排行榜 · 本月至今（11月1日–23日）") || !strings.Contains(board, "🥇") || strings.Contains(board, "暂无数据") {
 		t.Errorf("points board: %s", board)
 	}
 	if boardPoints(t, board, star) <= 0 {

@@ -27,7 +27,9 @@ func init() {
 
 // awards is the recognition feature's handler, built from config.
 func (a *App) awards() *handlers.Awards {
-	return &handlers.Awards{Svc: awards.New(a.Store, a.Cfg.Awards, a.Cfg.Targets, a.Cfg.KPI.StarWeights)}
+	svc := awards.New(a.Store, a.Cfg.Awards, a.Cfg.Targets, a.Cfg.KPI.StarWeights)
+	svc.Teams = awards.TeamMap(a.Cfg.Teams)
+	return &handlers.Awards{Svc: svc}
 }
 
 // grantContestTitle records a title won in the quarterly contest in the

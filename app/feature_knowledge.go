@@ -9,6 +9,7 @@ import (
 	"github.com/banzu-bot/banzu/handlers"
 	"github.com/banzu-bot/banzu/jobs"
 	"github.com/banzu-bot/banzu/knowledge"
+	"github.com/banzu-bot/banzu/lesson"
 	"github.com/banzu-bot/banzu/reports"
 )
 
@@ -71,7 +72,7 @@ func (a *App) knowledge() *handlers.Knowledge {
 	return a.feature("knowledge", func() any {
 		svc := knowledge.New(a.Store, knowledgeSettings(a), a.Now)
 		f := a.Cfg.Growth.Feedback
-		return &handlers.Knowledge{Svc: svc, Words: newWording(a, svc),
+		return &handlers.Knowledge{Svc: svc, Words: newWording(a, svc), Bank: lesson.NewRepo(a.Store),
 			Prune: knowledge.PruneRules{IdleDays: f.IdleDays, MinVotes: f.MinVotes, PoorShare: f.PoorShare, RetireShare: f.RetireShare}}
 	}).(*handlers.Knowledge)
 }

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"github.com/banzu-bot/banzu/awards"
 	"github.com/banzu-bot/banzu/bot"
 	"github.com/banzu-bot/banzu/handlers"
 	"github.com/banzu-bot/banzu/jobs"
@@ -30,6 +31,7 @@ func (a *App) ReportBuilder() *reports.Builder {
 		KPI:         kpi.NewRepo(a.Store),
 		Points:      a.Store,
 		Targets:     a.Cfg.Targets,
+		Teams:       awards.TeamMap(a.Cfg.Teams),
 		StarWeights: a.Cfg.KPI.StarWeights,
 		Lessons:     a.LessonStats(),
 		Knowledge:   a.KnowledgeStats(),

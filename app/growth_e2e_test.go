@@ -15,7 +15,9 @@ import (
 
 func TestLevelsAndReferralFollowUpThroughConsole(t *testing.T) {
 	now := kpiClock() // 2026-11-23
-	r := startWithoutDemoAwards(t, demoConfig(t), app.Options{Now: func() time.Time { return now }})
+	cfg := demoConfig(t)
+	cfg.Awards.NewHireDays = 365 // 小美 (hired 2026-04-01) may still earn her referrer a 伯乐奖 below
+	r := startWithoutDemoAwards(t, cfg, app.Options{Now: func() time.Time { return now }})
 
 	if got := r.ask("presale", "zhao", "/role @小王 资深"); !strings.Contains(got, "/level @小王 资深") {
 		t.Errorf("/role with a level should point to /level: %q", got)

@@ -148,11 +148,11 @@ func TestQAReportArguments(t *testing.T) {
 
 func TestQAAwardsRules(t *testing.T) {
 	r := qaStart(t)
-	// 小美 was hired on 2026-04-01: her six months ended before the award, so
-	// there is no future date to promise a reminder on.
+	// 小美 was hired on 2026-04-01: no longer a new hire (awards.new_hire_days
+	// 180), so no 伯乐奖 for her referral.
 	got := r.reply("presale", "chen", "/award 伯乐奖 @阿强 推荐 @小美")
-	qaMust(t, "伯乐奖 past due", got, "伯乐奖", "入职已满 6 个月（2026-10-01）")
-	qaMustNot(t, "伯乐奖 past due", got, "2026-10-01 时会提醒")
+	qaMust(t, "伯乐奖 past due", got, "小美 入职于 2026-04-01，已经 236 天，不算新人")
+	qaMustNot(t, "伯乐奖 past due", got, "2026-10-01 时会提醒", "奖金 500 元")
 	// Awards go down the line.
 	qaMust(t, "supervisor awards manager", r.reply("presale", "chen", "/award 委屈奖 @赵经理 辛苦"), "赵经理 是经理，你只能给角色低于自己的成员颁奖")
 	qaMust(t, "manager awards supervisor", r.reply("presale", "zhao", "/award 委屈奖 @陈主管 辛苦"), "委屈奖** 颁给 **陈主管")

@@ -87,4 +87,5 @@ type Progress struct {
 	Gold         *Entry
 	Titles       []*Entry // active titles, oldest first
 	Awards       []*Entry // active special awards, oldest first
+	Thanks       int      // peer thanks received this month (/thanks)
 }

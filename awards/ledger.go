@@ -42,6 +42,7 @@ const (
 	KindAward  = "award"  // a hand-given special award: 委屈奖, 伯乐奖
 	KindMentor = "mentor" // Member mentors Subject (for silver)
 	KindRevoke = "revoke" // Ref is revoked, for Reason
+	KindThanks = "thanks" // By thanks Member (peer thanks, /thanks)
 )
 
 // Badge and special award names, as stored and shown.
@@ -70,6 +71,9 @@ type Entry struct {
 	Subject string    `json:"subject,omitempty"` // 伯乐奖: the hire; mentor: the mentee
 	Due     string    `json:"due,omitempty"`     // 伯乐奖: YYYY-MM-DD of the reminder
 	Ref     int64     `json:"ref,omitempty"`     // revoke: the entry revoked
+	Metric  string    `json:"metric,omitempty"`  // a monthly title's metric (composite, conversion …)
+	Order   string    `json:"order,omitempty"`   // thanks: the order number of a 委屈奖 nomination
+	Event   string    `json:"event,omitempty"`   // thanks: the chat message that gave it
 	At      time.Time `json:"at"`
 }
 
@@ -80,8 +84,25 @@ func (e *Entry) Label() string {
 		return e.Award + "勋章"
 	case KindMentor:
 		return "师徒"
+	case KindThanks:
+		return "同事感谢"
 	}
 	return e.Award
+}
+
+// Dated is when the entry counts: a title or ceremony badge for a month
+// counts on that month's last day (at noon, so it stays in the month in any
+// time zone near the one it was granted in), wherever it was granted; the
+// rest when given. Its points are dated the same, so /leaderboard 上月 and
+// the month's workbook show the month's awards.
+func (e *Entry) Dated() time.Time {
+	if e.Period != "" && !strings.Contains(e.Period, "Q") {
+		if m, err := time.ParseInLocation("2006-01", e.Period, e.At.Location()); err == nil {
+			last := m.AddDate(0, 1, -1)
+			return time.Date(last.Year(), last.Month(), last.Day(), 12, 0, 0, 0, last.Location())
+		}
+	}
+	return e.At
 }
 
 // State is the ledger read into memory: every entry and what was revoked.
@@ -264,7 +285,7 @@ type PointsEntry struct {
 
 func addPoints(ctx context.Context, st store.Store, e *Entry, points int, reason, idem string) error {
 	raw, err := json.Marshal(PointsEntry{Member: e.Member, Team: e.Team, Points: points, Reason: reason,
-		Source: "award", Ref: fmt.Sprintf("recognition:%d", e.Seq), At: e.At})
+		Source: "award", Ref: fmt.Sprintf("recognition:%d", e.Seq), At: e.Dated()})
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/banzu-bot/banzu/config"
@@ -20,6 +21,33 @@ type Service struct {
 	Cfg     config.Awards
 	Targets config.Targets
 	Weights map[string]float64 // composite score weights (kpi.star_weights)
+	// Teams are the teams' own metric sets, targets and titles by team id;
+	// a team missing here is judged on everything by the global settings.
+	Teams map[string]config.Team
+}
+
+// TeamMap indexes the teams' configuration by id for Service.Teams.
+func TeamMap(teams []config.Team) map[string]config.Team {
+	out := make(map[string]config.Team, len(teams))
+	for _, t := range teams {
+		out[t.ID] = t
+	}
+	return out
+}
+
+// TeamTargets are a team's targets (see kpi.TeamTargets).
+func (s *Service) TeamTargets(team string) config.Targets {
+	return kpi.TeamTargets(s.Targets, s.Teams[team])
+}
+
+// TeamTitles are a team's monthly titles (see config.Awards.TitlesFor).
+func (s *Service) TeamTitles(team string) []config.AwardTitle {
+	return s.Cfg.TitlesFor(s.Teams[team])
+}
+
+// TeamWeights are a team's composite score weights.
+func (s *Service) TeamWeights(team string) map[string]float64 {
+	return kpi.TeamWeights(s.Weights, s.Teams[team])
 }
 
 // New returns a Service over st with the given configuration.
@@ -32,6 +60,8 @@ type CeremonyTitle struct {
 	Title      config.AwardTitle
 	Winners    []*Entry
 	Contenders int
+	OffTarget  int // contenders below their own target of the title's metric
+	Holders    int // contenders who hold enough titles this month
 }
 
 // NearBronze is an agent one month away from bronze.
@@ -74,10 +104,13 @@ func (s *Service) RunCeremony(ctx context.Context, team string, roster []Member,
 	for _, r := range roster {
 		inTeam[r.ID] = r
 	}
+	targets := s.TeamTargets(team)
 	results := DecideTitles(TitleInput{
-		Report: months[0], Knowledge: know, Weights: s.Weights, MinDays: s.Cfg.MinDays,
-		Eligible: func(id string) bool { _, ok := inTeam[id]; return ok },
-	}, s.Cfg.Titles)
+		Report: months[0], Knowledge: know, Weights: s.TeamWeights(team), MinDays: s.Cfg.MinDays,
+		Eligible:     func(id string) bool { _, ok := inTeam[id]; return ok },
+		Rules:        func(id string) map[string]float64 { return kpi.RulesFor(targets, levelOf(inTeam[id])) },
+		MaxPerPerson: s.Cfg.MaxTitlesPerPerson,
+	}, s.TeamTitles(team))
 
 	st, err := Load(ctx, s.St)
 	if err != nil {
@@ -96,7 +129,7 @@ func (s *Service) RunCeremony(ctx context.Context, team string, roster []Member,
 		}
 		for _, w := range r.Winners {
 			e := &Entry{Kind: KindTitle, Award: r.Title.Name, Member: w.Member, Team: team, Period: key,
-				Reason: m.Label + r.Title.Name, Figures: w.Figures, Value: w.Value, Volume: w.Volume, Points: r.Title.Points, At: now}
+				Reason: m.Label + r.Title.Name, Figures: w.Figures, Metric: r.Title.Metric, Value: w.Value, Volume: w.Volume, Points: r.Title.Points, At: now}
 			if err := grant(fmt.Sprintf("title/%s/%s/%s/%s", team, key, r.Title.Name, w.Member), e); err != nil {
 				return nil, err
 			}
@@ -110,7 +143,7 @@ func (s *Service) RunCeremony(ctx context.Context, team string, roster []Member,
 	}
 	for _, id := range ids {
 		mem := inTeam[id]
-		streak := months.Streak(mem, s.Targets)
+		streak := months.Streak(mem, targets)
 		if st.Badge(id, Bronze) != nil {
 			continue
 		}
@@ -155,7 +188,8 @@ func (s *Service) RunCeremony(ctx context.Context, team string, roster []Member,
 		return nil, err
 	}
 	for _, r := range results {
-		c.Titles = append(c.Titles, CeremonyTitle{Title: r.Title, Winners: st.Title(team, key, r.Title.Name), Contenders: r.Contenders})
+		c.Titles = append(c.Titles, CeremonyTitle{Title: r.Title, Winners: st.Title(team, key, r.Title.Name),
+			Contenders: r.Contenders, OffTarget: r.OffTarget, Holders: r.Holders})
 	}
 	for _, e := range st.Entries {
 		if e.Kind == KindBadge && e.Team == team && e.Period == key && st.Active(e) {
@@ -291,8 +325,7 @@ func (s *Service) Revoke(ctx context.Context, seq int64, by, reason string, now 
 		return e, rv, ErrAlreadyRevoked
 	}
 	if e.Points != 0 {
-		back := *e
-		back.At = now
+		back := *e // dated like the grant: the points leave the month they were for
 		if err := addPoints(ctx, s.St, &back, -e.Points, "撤销"+e.Label()+"："+reason, fmt.Sprintf("recognition/%d/revoke", seq)); err != nil {
 			return nil, nil, err
 		}
@@ -337,9 +370,15 @@ func (s *Service) Progress(ctx context.Context, team string, m Member, roster []
 	if err != nil {
 		return nil, err
 	}
-	p := &Progress{Member: m.ID, BronzeMonths: bronzeN, Streak: months.Streak(m, s.Targets), StreakEnd: MonthKey(last.From),
+	p := &Progress{Member: m.ID, BronzeMonths: bronzeN, Streak: months.Streak(m, s.TeamTargets(team)), StreakEnd: MonthKey(last.From),
 		Bronze: st.Badge(m.ID, Bronze), Silver: st.Badge(m.ID, Silver), Gold: st.Badge(m.ID, Gold), SilverNeed: max(s.Cfg.SilverMentees, 1)}
 	p.StarMentees, p.Mentees = st.SilverCount(m.ID, roster)
+	this := period.Month(now)
+	for _, e := range st.Entries {
+		if e.Kind == KindThanks && e.Member == m.ID && st.Active(e) && this.Contains(e.At.In(now.Location())) {
+			p.Thanks++
+		}
+	}
 	for _, e := range st.Of(m.ID) {
 		switch e.Kind {
 		case KindTitle:
@@ -358,6 +397,30 @@ type Row struct {
 	Date   time.Time
 	Reason string
 	Points int
+	// FromKPI marks a grant decided by the KPI figures (a KPI title, a
+	// bronze badge): 三维绩效 counts those under 服务指标 already, so they
+	// do not count again in 团队贡献.
+	FromKPI bool
+}
+
+// fromKPI reports whether a grant was decided by the KPI figures.
+func (s *Service) fromKPI(e *Entry) bool {
+	switch {
+	case e.Kind == KindBadge:
+		return e.Award == Bronze
+	case e.Kind != KindTitle || strings.Contains(e.Period, "Q"):
+		return false // hand-given, thanks, or a contest title (a quiz)
+	}
+	metric := e.Metric
+	if metric == "" { // granted before titles recorded their metric
+		for _, t := range append(s.TeamTitles(e.Team), s.Cfg.Titles...) {
+			if t.Name == e.Award {
+				metric = t.Metric
+				break
+			}
+		}
+	}
+	return metric != "knowledge"
 }
 
 // Rows lists a team's standing grants in [from, to]: titles and ceremony
@@ -369,7 +432,7 @@ func (s *Service) Rows(ctx context.Context, team string, from, to time.Time) ([]
 	}
 	var out []Row
 	for _, e := range st.Entries {
-		if e.Team != team || (e.Kind != KindTitle && e.Kind != KindBadge && e.Kind != KindAward) || !st.Active(e) {
+		if e.Team != team || (e.Kind != KindTitle && e.Kind != KindBadge && e.Kind != KindAward && e.Kind != KindThanks) || !st.Active(e) {
 			continue
 		}
 		in := !e.At.Before(from) && !e.At.After(to)
@@ -386,7 +449,7 @@ func (s *Service) Rows(ctx context.Context, team string, from, to time.Time) ([]
 		if e.Figures != "" {
 			reason += "：" + e.Figures
 		}
-		out = append(out, Row{Member: e.Member, Award: e.Label(), Date: e.At, Reason: reason, Points: e.Points})
+		out = append(out, Row{Member: e.Member, Award: e.Label(), Date: e.Dated(), Reason: reason, Points: e.Points, FromKPI: s.fromKPI(e)})
 	}
 	return out, nil
 }

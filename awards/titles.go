@@ -25,6 +25,8 @@ type TitleResult struct {
 	// deciding figure (they share the title); none when nobody qualified.
 	Winners    []Winner
 	Contenders int // agents who met the minimum volume and days
+	OffTarget  int // contenders left out for missing their own target of the metric
+	Holders    int // contenders left out for holding enough titles this month
 }
 
 // TitleInput is what the titles of one team's month are decided from.
@@ -34,6 +36,14 @@ type TitleInput struct {
 	Eligible  func(string) bool  // who may win (the team's agents); nil: everyone
 	Weights   map[string]float64 // composite score weights (config kpi.star_weights)
 	MinDays   int                // days with KPI data a KPI title needs
+	// Rules returns a member's KPI targets (by their level and team); a KPI
+	// title goes only to someone who meets the target of its metric (服务之星,
+	// the composite, needs every target with data met). nil: no check.
+	Rules func(id string) map[string]float64
+	// MaxPerPerson is how many titles one member may win in the month; the
+	// titles are decided in order, and a title whose leader holds enough
+	// goes to the next best. 0: no limit.
+	MaxPerPerson int
 }
 
 // metricDef says how a title's metric is read from an agent's month.
@@ -88,10 +98,31 @@ func VolumeLabel(metric string) string {
 // to 1e-9), listed by member id.
 func DecideTitles(in TitleInput, titles []config.AwardTitle) []TitleResult {
 	out := make([]TitleResult, 0, len(titles))
+	won := map[string]int{}
 	for _, t := range titles {
-		out = append(out, decideTitle(in, t))
+		r := decideTitle(in, t, won)
+		for _, w := range r.Winners {
+			won[w.Member]++
+		}
+		out = append(out, r)
 	}
 	return out
+}
+
+// onTarget reports whether a member's month meets their target of metric.
+// A metric without a target (the composite score, recovered orders,
+// knowledge, or one the member's level sets none for) passes.
+func (in TitleInput) onTarget(id, metric string, t *kpi.Totals) bool {
+	if in.Rules == nil || t == nil {
+		return true
+	}
+	checks := kpi.Evaluate(t, in.Rules(id))
+	for _, c := range checks {
+		if c.Metric == metric && !c.NoData && !c.OK {
+			return false
+		}
+	}
+	return true
 }
 
 func (in TitleInput) eligible(id string) bool { return in.Eligible == nil || in.Eligible(id) }
@@ -108,7 +139,7 @@ func (in TitleInput) qualifies(id string, t *kpi.Totals, vol func(*kpi.Totals) (
 	return v, true
 }
 
-func decideTitle(in TitleInput, title config.AwardTitle) TitleResult {
+func decideTitle(in TitleInput, title config.AwardTitle, won map[string]int) TitleResult {
 	res := TitleResult{Title: title}
 	var cands []Winner
 	higher := true
@@ -156,6 +187,21 @@ func decideTitle(in TitleInput, title config.AwardTitle) TitleResult {
 		}
 	}
 	res.Contenders = len(cands)
+	// A title for figures below the winner's own target, or for someone who
+	// holds enough titles this month, goes to the next best.
+	kept := cands[:0]
+	for _, c := range cands {
+		if in.Report != nil && !in.onTarget(c.Member, title.Metric, in.Report.Agents[c.Member]) {
+			res.OffTarget++
+			continue
+		}
+		if in.MaxPerPerson > 0 && won[c.Member] >= in.MaxPerPerson {
+			res.Holders++
+			continue
+		}
+		kept = append(kept, c)
+	}
+	cands = kept
 	if len(cands) == 0 {
 		return res
 	}

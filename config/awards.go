@@ -3,7 +3,9 @@ package config
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
+	"time"
 )
 
 // Awards configures recognition: the monthly titles, the 服务之星 badge
@@ -36,6 +38,16 @@ type Awards struct {
 	// Points are what each award is worth in the points ledger. The defaults
 	// are on the scale of the quiz points (500–1000 per right answer).
 	Points AwardPoints `yaml:"points"`
+	// MaxTitlesPerPerson is how many monthly titles one person may win in a
+	// month (default 1): the next best contender takes a title its leader
+	// already holds enough of. 0 means no limit.
+	MaxTitlesPerPerson int `yaml:"max_titles_per_person"`
+	// ThanksPerDay is how many /thanks one person may give a day (default 3).
+	ThanksPerDay int `yaml:"thanks_per_day"`
+	// NewHireDays is how long after the hire date someone counts as new
+	// (default 180, the half-year of the 伯乐奖 promotion bonus): a 伯乐奖
+	// for someone hired longer ago is refused (see NewHire).
+	NewHireDays int `yaml:"new_hire_days"`
 	// Eval weighs 三维绩效 (service × learning × contribution) in reports.
 	Eval EvalWeights `yaml:"eval"`
 }
@@ -73,6 +85,28 @@ type EvalWeights struct {
 	Contribution float64 `yaml:"contribution"`
 }
 
+// NewHire reports how many days ago hireDate (YYYY-MM-DD) was, and whether
+// that is within NewHireDays. Without a readable hire date, known is false
+// (and isNew true: nothing says otherwise).
+func (a Awards) NewHire(hireDate string, now time.Time) (days int, known, isNew bool) {
+	d, err := time.ParseInLocation("2006-01-02", hireDate, now.Location())
+	if err != nil {
+		return 0, false, true
+	}
+	y, m, dd := now.Date()
+	today := time.Date(y, m, dd, 0, 0, 0, 0, now.Location())
+	days = int(today.Sub(d).Hours()/24 + 0.5)
+	limit := a.NewHireDays
+	if limit <= 0 {
+		limit = 180
+	}
+	return days, true, days <= limit
+}
+
+// ContestTitles are the quarterly skills contest's titles; a monthly title
+// may not take these names.
+var ContestTitles = []string{"服务速度王", "问题终结者"}
+
 // AwardMetrics are the metrics a monthly title may be decided by.
 var AwardMetrics = []string{"composite", "conversion", "recovered", "satisfaction", "first_response", "fcr", "knowledge"}
 
@@ -84,8 +118,8 @@ func DefaultAwards() Awards {
 			{Name: "转化之星", Metric: "conversion", MinVolume: 200, Points: 500},
 			{Name: "挽单能手", Metric: "recovered", MinVolume: 500, Points: 500},
 			{Name: "客户满意奖", Metric: "satisfaction", MinVolume: 100, Points: 500},
-			{Name: "服务速度王", Metric: "first_response", MinVolume: 500, Points: 500},
-			{Name: "问题终结者", Metric: "fcr", MinVolume: 500, Points: 500},
+			{Name: "响应之星", Metric: "first_response", MinVolume: 500, Points: 500},
+			{Name: "首解之星", Metric: "fcr", MinVolume: 500, Points: 500},
 			{Name: "知识贡献王", Metric: "knowledge", MinVolume: 1, Points: 500},
 		},
 		MinDays:                    10,
@@ -96,6 +130,9 @@ func DefaultAwards() Awards {
 		ReferralPromotionBonus:     300,
 		KnowledgeReasons:           []string{"knowledge_approved"},
 		LeaderboardMinServedPerDay: 10,
+		MaxTitlesPerPerson:         1,
+		ThanksPerDay:               3,
+		NewHireDays:                180,
 		Points:                     AwardPoints{Bronze: 1000, Silver: 2000, Gold: 3000, Grievance: 500, Referral: 500},
 		Eval:                       EvalWeights{Service: 0.6, Learning: 0.2, Contribution: 0.2},
 	}
@@ -114,6 +151,9 @@ func (a *Awards) ValidateAwards() error {
 			bad(key+".name", "不能为空")
 		} else if names[t.Name] {
 			bad(key+".name", "称号 %q 重复", t.Name)
+		}
+		if slices.Contains(ContestTitles, t.Name) {
+			bad(key+".name", "%q 是季度技能大练兵的称号，月度称号请换一个名字", t.Name)
 		}
 		names[t.Name] = true
 		if !oneOf(t.Metric, AwardMetrics...) {
@@ -140,6 +180,15 @@ func (a *Awards) ValidateAwards() error {
 	}
 	if a.ReferralBonus < 0 || a.ReferralPromotionBonus < 0 {
 		bad("referral_bonus", "奖金不能为负数")
+	}
+	if a.MaxTitlesPerPerson < 0 {
+		bad("max_titles_per_person", "不能为负数（0 表示不限）")
+	}
+	if a.ThanksPerDay < 1 || a.ThanksPerDay > 50 {
+		bad("thanks_per_day", "应在 1 到 50 之间，得到 %d", a.ThanksPerDay)
+	}
+	if a.NewHireDays < 1 || a.NewHireDays > 730 {
+		bad("new_hire_days", "应在 1 到 730 之间，得到 %d", a.NewHireDays)
 	}
 	if a.LeaderboardMinServedPerDay < 0 {
 		bad("leaderboard_min_served_per_day", "不能为负数")

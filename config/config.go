@@ -131,6 +131,15 @@ type Team struct {
 	// PublicMisses names who missed which target in the group's morning
 	// post; off by default, when only the supervisors get the names.
 	PublicMisses bool `yaml:"public_misses"`
+	// Metrics are the KPI figures the team is judged on (KPIMetrics); empty
+	// means all. Targets, titles and the composite score leave out the rest:
+	// an after-sales team without conversion gets no 转化之星.
+	Metrics []string `yaml:"metrics"`
+	// Targets replace the global targets level by level for this team.
+	Targets Targets `yaml:"targets"`
+	// Titles replace awards.titles for this team (empty: the global titles
+	// of the metrics the team is judged on).
+	Titles []AwardTitle `yaml:"titles"`
 }
 
 // TeamWeCom binds a team to a WeCom group.

@@ -147,6 +147,7 @@ func (c *Config) validateTeams(bad func(key, format string, args ...any)) {
 		if strings.TrimSpace(t.Name) == "" {
 			bad(key+".name", "不能为空")
 		}
+		c.validateTeamJudging(key, t, bad)
 		for j, m := range t.Members {
 			mkey := fmt.Sprintf("%s.members[%d]", key, j)
 			if !idPattern.MatchString(m.ID) {

@@ -24,7 +24,7 @@ func (h *Awards) Commands() []*bot.Command {
 	return []*bot.Command{
 		{
 			Name: "award", Aliases: []string{"颁奖"},
-			Summary: "颁发特别奖：委屈奖、伯乐奖（主管），黄金勋章（经理）",
+			Summary: "颁发特别奖：委屈奖、伯乐奖（推荐的新人须在入职期限内；主管），黄金勋章（经理）",
 			Usage:   "/award 委屈奖 @名字 原因 | /award 伯乐奖 @名字 推荐 @新人 | /award 黄金 @名字 原因",
 			Examples: []string{"/award 委屈奖 @小王 面对客户辱骂始终保持专业", "/award 伯乐奖 @阿强 推荐 @小美",
 				"/award 黄金 @晓雯 退款流程改进已在全公司推行"},
@@ -57,12 +57,13 @@ func (h *Awards) Commands() []*bot.Command {
 		},
 		{
 			Name: "leaderboard", Aliases: []string{"排行榜"},
-			Summary:  "团队排行榜：KPI、答题、知识贡献、总积分",
-			Usage:    "/leaderboard [本周|本月|本季|上月…] [kpi|quiz|knowledge|points] [全公司（经理）]",
-			Examples: []string{"/leaderboard", "/排行榜 本周 quiz", "/leaderboard 本季 kpi"},
+			Summary:  "客服排行榜：KPI、答题、知识贡献、总积分（不含主管、经理；月度颁奖积分记在所评月份）",
+			Usage:    "/leaderboard [本周|本月|上月|本季…] [kpi|quiz|knowledge|points] [全公司（经理）]",
+			Examples: []string{"/leaderboard", "/排行榜 本周 quiz", "/leaderboard 上月", "/leaderboard 本季 kpi"},
 			Role:     bot.RoleAgent, GroupOnly: true,
 			Handler: h.leaderboard,
 		},
+		h.thanksCommand(),
 	}
 }
 
@@ -72,11 +73,11 @@ var awardKinds = map[string]string{
 	"黄金": awards.Gold, "黄金勋章": awards.Gold, "gold": awards.Gold, "金牌": awards.Gold,
 }
 
-// idemOf makes a command idempotent on its message: the platform's message
-// id, or (without one) what was asked, on that day.
+// idemOf makes a command idempotent on its message: the event key
+// (bot.Request.EventKey), or (without one) what was asked, on that day.
 func idemOf(req *bot.Request, parts ...string) string {
-	if req.Event.MessageID != "" {
-		return "msg/" + req.Event.Platform + "/" + req.Event.MessageID
+	if k := req.EventKey(); k != "" {
+		return k
 	}
 	return strings.Join(append(parts, req.Now().Format(period.Layout)), "/")
 }
@@ -122,6 +123,10 @@ func (h *Awards) award(ctx context.Context, req *bot.Request) error {
 		}
 		if hire.ID == m.ID {
 			return bot.Userf("推荐人和新人不能是同一个人。")
+		}
+		if days, known, isNew := h.Svc.Cfg.NewHire(hire.Config.HireDate, now); known && !isNew {
+			return bot.Userf("%s 入职于 %s，已经 %d 天，不算新人：伯乐奖只颁给推荐入职 %d 天内新人的同事（awards.new_hire_days）。",
+				hire.Name, hire.Config.HireDate, days, h.Svc.Cfg.NewHireDays)
 		}
 		e.Subject = hire.ID
 		e.Due = h.Svc.ReferralDue(hire.Config.HireDate, now)
@@ -309,12 +314,7 @@ func (h *Awards) leaderboard(ctx context.Context, req *bot.Request) error {
 	if all && kind == awards.BoardKPI {
 		return bot.Userf("KPI 综合得分只在团队内比较，请去掉“全公司”。")
 	}
-	def := period.Month(now)
-	def.Label = "本月（" + def.Label + "）"
-	if def.To.After(period.Day(now)) {
-		def.To = period.Day(now)
-	}
-	r, err := period.Parse(strings.Join(periodText, " "), now, def)
+	r, err := period.Parse(strings.Join(periodText, " "), now, period.Default(now, true))
 	if err != nil {
 		for _, w := range periodText {
 			if !period.Looks(w) && !strings.ContainsAny(bot.FoldWidth(w), "0123456789") {
@@ -324,10 +324,10 @@ func (h *Awards) leaderboard(ctx context.Context, req *bot.Request) error {
 		return bot.Usagef("%v", err)
 	}
 	team := req.Team.ID
-	eligible := inTeam(req.Team)
+	eligible := agentsOf(req.Bot(), req.Team)
 	scope := req.Team.Name
 	if all {
-		team, eligible, scope = "", nil, "全公司"
+		team, eligible, scope = "", agentsOf(req.Bot(), req.Bot().Directory.Teams()...), "全公司"
 	}
 	board, err := h.Svc.Leaderboard(ctx, kind, team, r, eligible)
 	if err != nil {
@@ -340,11 +340,17 @@ func (h *Awards) leaderboard(ctx context.Context, req *bot.Request) error {
 	return req.ReplyText(ctx, boardText(req.Bot(), scope, r.Label, board, me, h.Svc.Cfg.LeaderboardMinServedPerDay))
 }
 
-// inTeam is a filter for a team's members.
-func inTeam(t *bot.Team) func(string) bool {
+// agentsOf is a filter for the teams' agents: leaderboards rank agents,
+// not the supervisors and managers who give the points (a member's current
+// role, after /role, decides).
+func agentsOf(b *bot.Bot, teams ...*bot.Team) func(string) bool {
 	ids := map[string]bool{}
-	for _, m := range t.Members {
-		ids[m.ID] = true
+	for _, t := range teams {
+		for _, m := range t.Members {
+			if b.Directory.RoleOf(m) == bot.RoleAgent {
+				ids[m.ID] = true
+			}
+		}
 	}
 	return func(id string) bool { return ids[id] }
 }

@@ -162,7 +162,7 @@ func (a AwardStats) AwardSheet(ctx context.Context, team string, from, to time.T
 	}
 	out := make([]reports.AwardRow, 0, len(rows))
 	for _, r := range rows {
-		out = append(out, reports.AwardRow{Member: r.Member, Award: r.Award, Date: r.Date, Reason: r.Reason, Points: r.Points})
+		out = append(out, reports.AwardRow{Member: r.Member, Award: r.Award, Date: r.Date, Reason: r.Reason, Points: r.Points, FromKPI: r.FromKPI})
 	}
 	return out, nil
 }

@@ -13,7 +13,7 @@ import (
 // titleIcons decorate the ceremony post.
 var titleIcons = map[string]string{
 	"服务之星": "🌟", "转化之星": "💰", "挽单能手": "🛟", "客户满意奖": "😊",
-	"服务速度王": "⚡", "问题终结者": "🎯", "知识贡献王": "📚",
+	"服务速度王": "⚡", "问题终结者": "🎯", "知识贡献王": "📚", "响应之星": "⚡", "首解之星": "🎯",
 }
 
 var badgeIcons = map[string]string{awards.Bronze: "🥉", awards.Silver: "🥈", awards.Gold: "🥇"}
@@ -111,6 +111,9 @@ func badgesText(b *bot.Bot, name string, p *awards.Progress) string {
 		}
 		fmt.Fprintf(&sb, "🎖 特别奖：%s\n", strings.Join(as, "、"))
 	}
+	if p.Thanks > 0 {
+		fmt.Fprintf(&sb, "🙏 本月收到同事感谢 %d 次\n", p.Thanks)
+	}
 	return strings.TrimRight(sb.String(), "\n")
 }
 
@@ -178,7 +181,7 @@ func ceremonyText(b *bot.Bot, teamName string, c *awards.Ceremony, cfg config.Aw
 			icon = "🏆"
 		}
 		if len(t.Winners) == 0 {
-			fmt.Fprintf(&sb, "\n%s **%s**：本月空缺（%s）\n", icon, t.Title.Name, vacancyNote(t.Title, cfg))
+			fmt.Fprintf(&sb, "\n%s **%s**：本月空缺（%s）\n", icon, t.Title.Name, vacancyNote(t, cfg))
 			continue
 		}
 		var names []string
@@ -211,12 +214,29 @@ func ceremonyText(b *bot.Bot, teamName string, c *awards.Ceremony, cfg config.Aw
 		}
 		fmt.Fprintf(&sb, "\n⏳ **离青铜勋章只差一个月**：%s（已连续 %d 个月 KPI 达标），下个月继续加油！\n", strings.Join(names, "、"), cfg.BronzeMonths-1)
 	}
-	sb.WriteString("\n积分已到账。发送 /badges 查看自己的勋章进度，/leaderboard 查看排行榜。")
+	rule := "KPI 称号须达到本人该项目标"
+	if cfg.MaxTitlesPerPerson > 0 {
+		rule = fmt.Sprintf("每人每月至多 %d 项称号，", cfg.MaxTitlesPerPerson) + rule
+	}
+	sb.WriteString("\n" + rule + "。积分已到账。发送 /badges 查看自己的勋章进度，/leaderboard 查看排行榜。")
 	return sb.String()
 }
 
 // vacancyNote explains why nobody won a title.
-func vacancyNote(t config.AwardTitle, cfg config.Awards) string {
+func vacancyNote(ct awards.CeremonyTitle, cfg config.Awards) string {
+	t := ct.Title
+	if ct.Contenders > 0 {
+		var why []string
+		if ct.OffTarget > 0 {
+			why = append(why, fmt.Sprintf("%d 人未达到本人的%s目标", ct.OffTarget, config.MetricLabels[t.Metric]))
+		}
+		if ct.Holders > 0 {
+			why = append(why, fmt.Sprintf("%d 人已获得其他称号（每人每月至多 %d 项）", ct.Holders, cfg.MaxTitlesPerPerson))
+		}
+		if len(why) > 0 {
+			return "达到门槛的 " + fmt.Sprint(ct.Contenders) + " 人中" + strings.Join(why, "，")
+		}
+	}
 	switch t.Metric {
 	case "knowledge":
 		return "本月没有审核通过的知识投稿"

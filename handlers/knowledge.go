@@ -10,6 +10,7 @@ import (
 
 	"github.com/banzu-bot/banzu/bot"
 	"github.com/banzu-bot/banzu/knowledge"
+	"github.com/banzu-bot/banzu/lesson"
 )
 
 // Knowledge is the knowledge-crowdsourcing feature in the chat: submitting,
@@ -21,6 +22,9 @@ type Knowledge struct {
 	// Prune decides which entries the weekly review proposes to retire
 	// (zero: knowledge.DefaultPruneRules).
 	Prune knowledge.PruneRules
+	// Bank (optional) is the lesson question bank that approved /toquiz
+	// drafts join (/approve 题N).
+	Bank *lesson.Repo
 }
 
 // Commands lists the knowledge commands.
@@ -318,7 +322,7 @@ func kbEntryText(e *knowledge.Entry, loc *time.Location, now time.Time) string {
 func (k *Knowledge) reviewCmd() *bot.Command {
 	return &bot.Command{
 		Name: "review", Aliases: []string{"审核", "待审"},
-		Summary: "查看待审核的知识投稿",
+		Summary: "查看待审核的知识投稿和测验题草稿",
 		Usage:   "/review",
 		Role:    bot.RoleSupervisor, GroupOnly: true,
 		Handler: func(ctx context.Context, req *bot.Request) error {
@@ -326,8 +330,15 @@ func (k *Knowledge) reviewCmd() *bot.Command {
 			if err != nil {
 				return err
 			}
+			drafts, nDrafts, err := k.draftLines(ctx, req.Team.ID)
+			if err != nil {
+				return err
+			}
 			if len(pending) == 0 {
-				return req.ReplyText(ctx, "没有待审核的投稿。")
+				if nDrafts > 0 {
+					return req.ReplyText(ctx, "没有待审核的投稿。\n\n"+drafts)
+				}
+				return req.ReplyText(ctx, "没有待审核的投稿和测验题。")
 			}
 			const show = 10
 			var b strings.Builder
@@ -347,6 +358,9 @@ func (k *Knowledge) reviewCmd() *bot.Command {
 				}
 			}
 			b.WriteString("\n\n通过：/approve 编号 [修改后的答案]　驳回：/reject 编号 原因　修改：/edit 编号 答案")
+			if drafts != "" {
+				b.WriteString("\n\n" + drafts)
+			}
 			return req.ReplyText(ctx, b.String())
 		},
 	}
@@ -395,11 +409,14 @@ func (k *Knowledge) kbTellPrivately(ctx context.Context, req *bot.Request, e *kn
 func (k *Knowledge) approveCmd() *bot.Command {
 	return &bot.Command{
 		Name: "approve", Aliases: []string{"通过"},
-		Summary:  "审核通过一条投稿（可附上修改后的答案）",
-		Usage:    "/approve 编号 [修改后的答案]",
-		Examples: []string{"/approve 3", "/approve 3 退货签收后72小时内赔付，按首重计算"},
+		Summary:  "审核通过一条投稿（可附上修改后的答案），或把测验题草稿加入题库",
+		Usage:    "/approve 编号 [修改后的答案] | /approve 题编号",
+		Examples: []string{"/approve 3", "/approve 3 退货签收后72小时内赔付，按首重计算", "/approve 题5"},
 		Role:     bot.RoleSupervisor, MinArgs: 1, GroupOnly: true,
 		Handler: func(ctx context.Context, req *bot.Request) error {
+			if n, _, ok := draftRef(req.Args); ok {
+				return k.approveDraft(ctx, req, n)
+			}
 			id, err := kbID(req.Args[0])
 			if err != nil {
 				return err
@@ -423,11 +440,14 @@ func (k *Knowledge) approveCmd() *bot.Command {
 func (k *Knowledge) rejectCmd() *bot.Command {
 	return &bot.Command{
 		Name: "reject", Aliases: []string{"驳回"},
-		Summary:  "驳回一条投稿并说明原因（原因私信给投稿人，不在群里 @）",
-		Usage:    "/reject 编号 原因",
-		Examples: []string{"/reject 4 与 #2 重复"},
+		Summary:  "驳回一条投稿并说明原因（原因私信给投稿人，不在群里 @），或放弃一道测验题草稿",
+		Usage:    "/reject 编号 原因 | /reject 题编号 原因",
+		Examples: []string{"/reject 4 与 #2 重复", "/reject 题5 干扰项太容易"},
 		Role:     bot.RoleSupervisor, MinArgs: 2, GroupOnly: true,
 		Handler: func(ctx context.Context, req *bot.Request) error {
+			if n, rest, ok := draftRef(req.Args); ok {
+				return k.rejectDraft(ctx, req, n, strings.Join(rest, " "))
+			}
 			id, err := kbID(req.Args[0])
 			if err != nil {
 				return err
@@ -528,7 +548,7 @@ func (k *Knowledge) toQuizCmd() *bot.Command {
 			}
 			var b strings.Builder
 			if created {
-				fmt.Fprintf(&b, "已把 #%d 做成测验题草稿，等主管审核后进入题库：\n", id)
+				fmt.Fprintf(&b, "已把 #%d 做成测验题草稿 **题%d**，等主管在 /review 里审核后进入题库：\n", id, id)
 			} else {
 				fmt.Fprintf(&b, "#%d 已有测验题草稿（%s）：\n", id, kbDraftState(d.State))
 			}

@@ -109,9 +109,8 @@ func (k *KPI) member(ctx context.Context, req *bot.Request, team *bot.Team, m *b
 		y := period.Day(now).AddDate(0, 0, -1)
 		periods = []period.Range{
 			{From: y, To: y, Label: fmt.Sprintf("昨天（%d月%d日）", int(y.Month()), y.Day())},
-			period.MonthToDate(now),
+			period.Default(now, false),
 		}
-		periods[1].Label = "本月至今（" + periods[1].Label + "）"
 	} else {
 		r, err := period.Parse(periodText, now, period.Range{})
 		if err != nil {
@@ -147,7 +146,7 @@ func (k *KPI) member(ctx context.Context, req *bot.Request, team *bot.Team, m *b
 		return err
 	}
 	level := p.Level(m.ID)
-	return req.ReplyText(ctx, note+reports.AgentKPI(m.Name, levelLabel(level), kpi.RulesFor(k.Targets, level), shown...))
+	return req.ReplyText(ctx, note+reports.AgentKPI(m.Name, levelLabel(level), kpi.RulesFor(kpi.TeamTargets(k.Targets, team.Config), level), shown...))
 }
 
 func noTotals(ps []reports.Period) bool {
@@ -165,9 +164,7 @@ func (k *KPI) team(ctx context.Context, req *bot.Request, team *bot.Team, named 
 	if team == nil {
 		return bot.Userf("请在团队群里使用这个命令。")
 	}
-	def := period.MonthToDate(now)
-	def.Label = "本月至今（" + def.Label + "）"
-	r, err := period.Parse(periodText, now, def)
+	r, err := period.Parse(periodText, now, period.Default(now, false))
 	if err != nil {
 		return bot.Userf("%v", err)
 	}
@@ -183,7 +180,7 @@ func (k *KPI) team(ctx context.Context, req *bot.Request, team *bot.Team, named 
 	if err != nil {
 		return err
 	}
-	return req.ReplyText(ctx, note+incomplete+reports.TeamKPI(team.Name, r.Label, rep, kpi.RulesFor(k.Targets, kpi.LevelTeam), k.Weights, people{req.Bot().Directory}))
+	return req.ReplyText(ctx, note+incomplete+reports.TeamKPI(team.Name, r.Label, rep, kpi.RulesFor(kpi.TeamTargets(k.Targets, team.Config), kpi.LevelTeam), kpi.TeamWeights(k.Weights, team.Config), people{req.Bot().Directory}))
 }
 
 // teamNote starts a team-scoped answer in the private chat of a member of

@@ -105,12 +105,9 @@ func (h *Report) handle(ctx context.Context, req *bot.Request) error {
 		return err
 	}
 	now := req.Now()
-	r, err := period.Parse(args.period, now, period.MonthToDate(now))
+	r, err := period.Parse(args.period, now, period.Default(now, false))
 	if err != nil {
 		return bot.Usagef("%v", err)
-	}
-	if args.period == "" {
-		r.Label = "本月至今（" + r.Label + "）"
 	}
 	dir := req.Bot().Directory
 	var teams []*bot.Team

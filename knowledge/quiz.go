@@ -63,10 +63,12 @@ const (
 	// bigrams the other may hold: "质量问题我们承担" is inside "质量问题…运费
 	// 由我们承担" even though the longer one says more.
 	distractorMaxOverlap = 0.8
-	// distractorSameQuestion is how similar another entry's question may be
-	// before it counts as the same question asked again (whose answer is
-	// right too, however worded).
-	distractorSameQuestion = 0.7
+	// distractorSameQuestion is how similar another entry's question (or
+	// one of its similar questions) may be to this one's before the entry
+	// counts as asking the same thing, whose answer may be right here too,
+	// however worded: 退货运费谁出 and 质量问题退货运费谁承担 (0.62) are;
+	// 退款多久到账 and 运费险多久到账 (0.55) are not.
+	distractorSameQuestion = 0.6
 	// MinDistractors is how many wrong options make a complete question.
 	MinDistractors = 2
 	maxDistractors = 3
@@ -168,22 +170,12 @@ func distractors(idx *Index, e *Entry, n int) []*Entry {
 		}
 		return 3
 	}
-	questions := append([]string{e.Question}, e.Similar...)
 	var cands []*Entry
 	for _, o := range idx.docs {
-		if o.State != Approved || o.ID == e.ID || equivalentAnswers(e.Answer, o.Answer) {
+		if o.State != Approved || o.ID == e.ID || equivalentAnswers(e.Answer, o.Answer) || similarEntries(e, o) {
 			continue
 		}
-		same := false
-		for _, q := range questions {
-			if Normalize(q) == Normalize(o.Question) || Similarity(q, o.Question) >= distractorSameQuestion {
-				same = true
-				break
-			}
-		}
-		if !same {
-			cands = append(cands, o)
-		}
+		cands = append(cands, o)
 	}
 	sort.SliceStable(cands, func(i, j int) bool {
 		a, b := cands[i], cands[j]
@@ -216,6 +208,26 @@ func distractors(idx *Index, e *Entry, n int) []*Entry {
 		}
 	}
 	return out
+}
+
+// similarEntries reports whether two entries ask the same thing, so that
+// either's answer may be right for the other: a question or similar
+// question of one equals, contains or closely resembles one of the other's
+// (多久发货 is inside 预售商品多久发货, whose answer is right for it too).
+func similarEntries(a, b *Entry) bool {
+	for _, q := range append([]string{a.Question}, a.Similar...) {
+		nq := Normalize(q)
+		for _, p := range append([]string{b.Question}, b.Similar...) {
+			np := Normalize(p)
+			if nq == "" || np == "" {
+				continue
+			}
+			if nq == np || strings.Contains(nq, np) || strings.Contains(np, nq) || Similarity(q, p) >= distractorSameQuestion {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func sharesTag(a, b *Entry) bool {
@@ -263,4 +275,70 @@ func overlap(a, b map[string]int) float64 {
 		}
 	}
 	return float64(common) / float64(len(a))
+}
+
+// QuizDrafts lists a team's quiz drafts in state (all states when empty),
+// by entry number.
+func (s *Service) QuizDrafts(ctx context.Context, team, state string) ([]*QuizDraft, error) {
+	var out []*QuizDraft
+	prefix := team + "/"
+	err := s.st.Scan(ctx, QuizDraftsColl, prefix, prefix+"\xff", func(_ string, v []byte) error {
+		var d QuizDraft
+		if err := json.Unmarshal(v, &d); err != nil {
+			return nil // a malformed draft is skipped, not fatal to the list
+		}
+		if state == "" || d.State == state {
+			out = append(out, &d)
+		}
+		return nil
+	})
+	sort.SliceStable(out, func(i, j int) bool { return draftNum(out[i].ID) < draftNum(out[j].ID) })
+	return out, err
+}
+
+func draftNum(id string) int64 {
+	var n int64
+	fmt.Sscanf(strings.TrimPrefix(id, "knowledge-"), "%d", &n)
+	return n
+}
+
+// QuizDraft returns the draft made from entry id of team.
+func (s *Service) QuizDraft(ctx context.Context, team string, id int64) (*QuizDraft, error) {
+	d, _, err := s.quizDraft(ctx, fmt.Sprintf("%s/knowledge-%d", team, id))
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, userf(ErrNotFound, "#%d 还没有测验题草稿，先发送 /toquiz %d。", id, id)
+	}
+	return d, err
+}
+
+// SettleQuizDraft records a supervisor's decision on a pending draft: state
+// is DraftApproved (the caller has put the question in the bank) or
+// DraftDiscarded. Settling again to the same state returns the draft
+// unchanged; a draft settled the other way is an ErrState error.
+func (s *Service) SettleQuizDraft(ctx context.Context, team string, id int64, state string, by Actor) (*QuizDraft, error) {
+	if !by.Supervisor {
+		return nil, userf(ErrPermission, "只有本团队的主管可以审核测验题。")
+	}
+	if state != DraftApproved && state != DraftDiscarded {
+		return nil, fmt.Errorf("knowledge: bad draft state %q", state)
+	}
+	s.draftMu.Lock()
+	defer s.draftMu.Unlock()
+	d, err := s.QuizDraft(ctx, team, id)
+	if err != nil {
+		return nil, err
+	}
+	switch d.State {
+	case state:
+		return d, nil
+	case DraftPending:
+	default:
+		return nil, userf(ErrState, "题%d 已经%s，不能再改。", id, map[string]string{DraftApproved: "进入题库", DraftDiscarded: "放弃"}[d.State])
+	}
+	d.State = state
+	v, err := json.Marshal(d)
+	if err != nil {
+		return nil, err
+	}
+	return d, s.st.Put(ctx, QuizDraftsColl, fmt.Sprintf("%s/knowledge-%d", team, id), v)
 }

@@ -33,6 +33,8 @@ type Service struct {
 
 	mu    sync.Mutex
 	cache map[string]cachedIndex // team -> index of its entries
+
+	draftMu sync.Mutex // settles quiz drafts one at a time in this process
 }
 
 type cachedIndex struct {

@@ -242,3 +242,37 @@ func Meets(checks []Check) bool {
 	}
 	return withData > 0
 }
+
+// TeamTargets returns a team's targets in full: the global targets with the
+// levels the team sets replaced, the defaults for levels neither sets, and
+// the rules of metrics the team is not judged on (teams[].metrics) left
+// out. Every level is present, so RulesFor reads it as it is.
+func TeamTargets(global config.Targets, team config.Team) config.Targets {
+	merged := team.TargetsFor(global)
+	out := config.Targets{}
+	for _, level := range []string{LevelAgent, LevelSenior, LevelTeam} {
+		rules := map[string]float64{}
+		for name, v := range RulesFor(merged, level) {
+			if team.Judges(config.RuleMetric(name)) {
+				rules[name] = v
+			}
+		}
+		out[level] = rules
+	}
+	return out
+}
+
+// TeamWeights returns the composite score weights of a team: those of the
+// metrics it is judged on (served always counts: it is the volume).
+func TeamWeights(weights map[string]float64, team config.Team) map[string]float64 {
+	if len(team.Metrics) == 0 || weights == nil {
+		return weights
+	}
+	out := map[string]float64{}
+	for k, v := range weights {
+		if k == "served" || team.Judges(k) {
+			out[k] = v
+		}
+	}
+	return out
+}

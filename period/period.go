@@ -52,6 +52,30 @@ func MonthToDate(now time.Time) Range {
 	return r
 }
 
+// Default is the period every command covers when none is typed, so the
+// month a command means never depends on the command: the month to date
+// through yesterday, the latest day with complete KPI data, labelled
+// 本月至今（12月1日–14日）. On the 1st the new month has no complete day
+// yet, so it is the whole month just ended, labelled 上月（2026年11月）,
+// which is also what 上月 means that day. live includes today (points earned
+// today count at once) on every day but the 1st. A typed 本月 is always the
+// calendar month of today (see Parse).
+func Default(now time.Time, live bool) Range {
+	today := Day(now)
+	if today.Day() == 1 {
+		r := Month(today.AddDate(0, 0, -1))
+		r.Label = "上月（" + r.Label + "）"
+		return r
+	}
+	r := MonthToDate(now)
+	if live {
+		r.To = today
+		r.Label = fmt.Sprintf("%d月1日–%d日", int(today.Month()), today.Day())
+	}
+	r.Label = "本月至今（" + r.Label + "）"
+	return r
+}
+
 // Week is the Monday-to-Sunday week containing t.
 func Week(t time.Time) Range {
 	d := Day(t)

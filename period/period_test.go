@@ -76,3 +76,31 @@ func TestParseFullWidth(t *testing.T) {
 		}
 	}
 }
+
+// On the 1st every command's default and 上月 are the month just ended; a
+// typed 本月 is the new month everywhere.
+func TestDefaultIsOneRule(t *testing.T) {
+	loc := time.FixedZone("CST", 8*3600)
+	dec1 := time.Date(2026, 12, 1, 9, 30, 0, 0, loc)
+	for _, live := range []bool{false, true} {
+		d := Default(dec1, live)
+		if d.FromDate() != "2026-11-01" || d.ToDate() != "2026-11-30" || d.Label != "上月（2026年11月）" {
+			t.Errorf("default on 1 December (live %v): %+v", live, d)
+		}
+	}
+	last, _ := Parse("上月", dec1, Range{})
+	if last.FromDate() != "2026-11-01" || last.ToDate() != "2026-11-30" {
+		t.Errorf("上月 on 1 December: %+v", last)
+	}
+	this, _ := Parse("本月", dec1, Range{})
+	if this.FromDate() != "2026-12-01" || this.ToDate() != "2026-12-01" {
+		t.Errorf("本月 on 1 December: %+v", this)
+	}
+	mid := time.Date(2026, 12, 15, 9, 30, 0, 0, loc)
+	if d := Default(mid, false); d.FromDate() != "2026-12-01" || d.ToDate() != "2026-12-14" || d.Label != "本月至今（12月1日–14日）" {
+		t.Errorf("default mid-month: %+v", d)
+	}
+	if d := Default(mid, true); d.ToDate() != "2026-12-15" || d.Label != "本月至今（12月1日–15日）" {
+		t.Errorf("live default mid-month: %+v", d)
+	}
+}

@@ -45,9 +45,12 @@ var ErrNoData = errors.New("reports: no data in the period")
 
 // Builder builds workbooks. KPI is required; everything else is optional.
 type Builder struct {
-	KPI         *kpi.Repo
-	Points      store.Store        // the "points" ledger; nil leaves the 积分榜 out
-	Targets     config.Targets     // nil means kpi.DefaultTargets
+	KPI     *kpi.Repo
+	Points  store.Store    // the "points" ledger; nil leaves the 积分榜 out
+	Targets config.Targets // nil means kpi.DefaultTargets
+	// Teams are the teams' own metric sets and targets by id (see
+	// kpi.TeamTargets); a team missing here is judged by Targets as is.
+	Teams       map[string]config.Team
 	StarWeights map[string]float64 // composite score; nil means config.DefaultStarWeights
 	Weights     Weights            // 三维绩效; zero means DefaultWeights
 	Lessons     LessonStats
@@ -369,13 +372,16 @@ func (b *Builder) evaluate(d *teamData) {
 		if t == nil {
 			continue
 		}
-		checks := kpi.Evaluate(t, kpi.RulesFor(b.Targets, d.level(id)))
+		checks := kpi.Evaluate(t, kpi.RulesFor(b.targets(d), d.level(id)))
 		d.checks[id] = checksByRule(checks)
 		d.meets[id] = kpi.Meets(checks)
 	}
 	weights := b.StarWeights
 	if weights == nil {
 		weights = config.DefaultStarWeights()
+	}
+	if t, ok := b.Teams[d.team.ID]; ok {
+		weights = kpi.TeamWeights(weights, t)
 	}
 	d.score, d.rank = map[string]float64{}, map[string]int{}
 	for i, s := range kpi.Scores(d.rep, weights, 0) {
@@ -402,7 +408,15 @@ func (b *Builder) log() *slog.Logger {
 // the agent's own when the report is about one agent.
 func (b *Builder) teamRules(req *Request, d *teamData) map[string]float64 {
 	if req.Agent != "" {
-		return kpi.RulesFor(b.Targets, d.level(req.Agent))
+		return kpi.RulesFor(b.targets(d), d.level(req.Agent))
 	}
-	return kpi.RulesFor(b.Targets, kpi.LevelTeam)
+	return kpi.RulesFor(b.targets(d), kpi.LevelTeam)
+}
+
+// targets are the targets of d's team.
+func (b *Builder) targets(d *teamData) config.Targets {
+	if t, ok := b.Teams[d.team.ID]; ok {
+		return kpi.TeamTargets(b.Targets, t)
+	}
+	return b.Targets
 }

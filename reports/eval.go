@@ -31,8 +31,9 @@ func (b *Builder) weights() Weights {
 // evaluations scores the shown agents of one team:
 //   - service: the KPI composite score (see kpi.Scores), relative within the team;
 //   - learning: the mean of lesson attendance and quiz accuracy, as a percentage;
-//   - team contribution: approved knowledge entries plus awards, scaled so the
-//     team's best contributor has 100.
+//   - team contribution: approved knowledge entries plus awards and peer
+//     thanks (not the KPI titles and bronze badges, which the service score
+//     counts already), scaled so the team's best contributor has 100.
 func (b *Builder) evaluations(d *teamData, x *extras) []Evaluation {
 	w := b.weights()
 	lessons := map[string]LessonRow{}
@@ -44,7 +45,9 @@ func (b *Builder) evaluations(d *teamData, x *extras) []Evaluation {
 		contrib[r.Member] += r.Approved
 	}
 	for _, r := range x.awards[d.team.ID] {
-		contrib[r.Member]++
+		if !r.FromKPI {
+			contrib[r.Member]++
+		}
 	}
 	best := 0
 	for _, c := range contrib {

@@ -73,6 +73,9 @@ type AwardRow struct {
 	Date   time.Time
 	Reason string
 	Points int
+	// FromKPI marks a grant decided by the KPI figures (a KPI title, a
+	// bronze badge): 三维绩效 counts it under 服务指标, not again in 团队贡献.
+	FromKPI bool
 }
 
 // AwardStats provides the 荣誉勋章 sheet (the recognition feature implements it).

@@ -100,7 +100,9 @@ func TestWorkbookUserTextAndProviders(t *testing.T) {
 			{Member: "b", Lessons: 20, Attended: 10, Answered: 30, Correct: 30, Weak: []string{"物流", "售后"}},
 		},
 		Knowledge: fakeKnowledge{{Member: "a", Submitted: 5, Approved: 3, Rejected: 1}, {Member: "b", Submitted: 1, Approved: 1}},
-		Awards:    fakeAwards{{Member: "b", Award: "-伯乐奖", Date: time.Date(2026, 10, 20, 0, 0, 0, 0, time.UTC), Reason: "=推荐入职", Points: 500}},
+		Awards: fakeAwards{{Member: "b", Award: "-伯乐奖", Date: time.Date(2026, 10, 20, 0, 0, 0, 0, time.UTC), Reason: "=推荐入职", Points: 500},
+			// A KPI title: listed, but counted under 服务指标 only, not again in 团队贡献.
+			{Member: "a", Award: "客户满意奖", Date: time.Date(2026, 10, 31, 12, 0, 0, 0, time.UTC), Reason: "2026年10月客户满意奖", Points: 500, FromKPI: true}},
 	}
 	from, to := october()
 	f := build(t, b, &Request{Teams: []Team{team}, From: from, To: to, Label: "2026年10月"})
@@ -168,7 +170,7 @@ func TestWorkbookUserTextAndProviders(t *testing.T) {
 	}
 	near(t, "a 通过率", cell(rows[1], idx["通过率"]), 3.0/4)
 	idx, rows = sheetTable(t, f, SheetAwards, 2)
-	if len(rows) != 1 || cell(rows[0], idx["荣誉"]) != "'-伯乐奖" || cell(rows[0], idx["说明"]) != "'=推荐入职" {
+	if len(rows) != 2 || cell(rows[0], idx["荣誉"]) != "'-伯乐奖" || cell(rows[0], idx["说明"]) != "'=推荐入职" {
 		t.Errorf("荣誉勋章 rows %v", rows)
 	}
 
@@ -199,7 +201,8 @@ func TestWorkbookUserTextAndProviders(t *testing.T) {
 	// Learning: mean of attendance and accuracy.
 	near(t, "a 学习成长", cell(a, idx["学习成长"]), 100*(18.0/20+40.0/50)/2)
 	near(t, "b 学习成长", cell(bb, idx["学习成长"]), 100*(10.0/20+30.0/30)/2)
-	// Team: approved knowledge + awards, best = 100: a 3, b 1+1.
+	// Team: approved knowledge + awards, best = 100: a 3 (its KPI title not
+	// counted again), b 1+1.
 	near(t, "a 团队贡献", cell(a, idx["团队贡献"]), 100)
 	near(t, "b 团队贡献", cell(bb, idx["团队贡献"]), 100*2.0/3)
 	for _, r := range [][]string{a, bb} {
