@@ -74,7 +74,10 @@ type Outbox struct {
 
 	mu    sync.Mutex
 	paces map[string]*window
-	heads map[string]head // per destination: the oldest message waiting
+	// waiting holds, per destination, the messages deferred (a retry, a
+	// pacing or order postponement) and when they are due again: a newer
+	// message to the destination waits for every older one in it.
+	waiting map[string]map[int64]time.Time
 	// unsettled holds acks and retries the store refused (Redis restarting):
 	// they are applied at the start of the next rounds, so a delivered
 	// message is not sent again and a failed one does not stay hidden for
@@ -113,7 +116,7 @@ func NewOutbox(st store.Store, platforms []Platform, opts OutboxOptions) *Outbox
 		opts.Owner = fmt.Sprintf("banzu-%d", rand.Int64())
 	}
 	o := &Outbox{st: st, q: st.Outbox(), platforms: map[string]Platform{}, opts: opts, log: opts.Logger,
-		wake: make(chan struct{}, 1), paces: map[string]*window{}, heads: map[string]head{}, counts: map[string]int64{}, unsettled: map[int64]settle{}}
+		wake: make(chan struct{}, 1), paces: map[string]*window{}, waiting: map[string]map[int64]time.Time{}, counts: map[string]int64{}, unsettled: map[int64]settle{}}
 	for _, p := range platforms {
 		o.platforms[p.Name()] = p
 	}
@@ -347,7 +350,9 @@ func (o *Outbox) deliverAll(ctx context.Context, list []store.OutboxItem, round 
 			// An older message to this destination waits for a retry: keep order.
 			for j, rest := range list[i:] {
 				round.done(rest.ID)
-				o.postpone(ctx, rest.ID, head.Add(time.Duration(j+1)*time.Millisecond))
+				due := head.Add(time.Duration(j+1) * time.Millisecond)
+				o.setHead(rest, due, false)
+				o.postpone(ctx, rest.ID, due)
 			}
 			return
 		}
@@ -357,7 +362,9 @@ func (o *Outbox) deliverAll(ctx context.Context, list []store.OutboxItem, round 
 			// Keep the chat in order: everything after a deferred message waits too.
 			for j, rest := range list[i+1:] {
 				round.done(rest.ID)
-				o.postpone(ctx, rest.ID, next.Add(time.Duration(j+1)*time.Millisecond))
+				due := next.Add(time.Duration(j+1) * time.Millisecond)
+				o.setHead(rest, due, false)
+				o.postpone(ctx, rest.ID, due)
 			}
 			return
 		}
@@ -443,44 +450,49 @@ func (o *Outbox) dead(ctx context.Context, it store.OutboxItem, reason string) {
 	o.log.Error("outbox message refused for good", "id", it.ID, "dest", it.Dest, "reason", reason)
 }
 
-// head is the oldest undelivered message of a destination that is waiting.
-type head struct {
-	id  int64
-	due time.Time
-}
-
-// blockedBy reports whether an older message to it's destination is waiting,
-// and until when.
+// blockedBy reports whether an older message to it's destination is
+// waiting, and until when (the latest due time among the older ones). A
+// deferred message that should have come back long ago (another replica
+// sent it, or it was removed) stops holding the destination.
 func (o *Outbox) blockedBy(it store.OutboxItem) (time.Time, bool) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	h, ok := o.heads[it.Dest]
-	if !ok || it.ID <= h.id {
-		return time.Time{}, false
+	var until time.Time
+	blocked := false
+	now := o.opts.Now()
+	for id, due := range o.waiting[it.Dest] {
+		if now.After(due.Add(o.opts.Lease)) {
+			delete(o.waiting[it.Dest], id)
+			continue
+		}
+		if id < it.ID {
+			blocked = true
+			if due.After(until) {
+				until = due
+			}
+		}
 	}
-	if o.opts.Now().After(h.due.Add(o.opts.Lease)) {
-		// The head should have come back long ago (another replica sent it,
-		// or it was removed): stop holding the destination for it.
-		delete(o.heads, it.Dest)
-		return time.Time{}, false
-	}
-	return h.due, true
+	return until, blocked
 }
 
-// setHead records that it is waiting until next, or clears the destination's
-// head once it was delivered (or dead-lettered).
+// setHead records that it waits until next, or, once it was delivered (or
+// dead-lettered), that it no longer holds its destination.
 func (o *Outbox) setHead(it store.OutboxItem, next time.Time, done bool) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
+	w := o.waiting[it.Dest]
 	if done {
-		if h, ok := o.heads[it.Dest]; ok && h.id == it.ID {
-			delete(o.heads, it.Dest)
+		delete(w, it.ID)
+		if len(w) == 0 {
+			delete(o.waiting, it.Dest)
 		}
 		return
 	}
-	if h, ok := o.heads[it.Dest]; !ok || it.ID <= h.id {
-		o.heads[it.Dest] = head{id: it.ID, due: next}
+	if w == nil {
+		w = map[int64]time.Time{}
+		o.waiting[it.Dest] = w
 	}
+	w[it.ID] = next
 }
 
 // window is a sliding window of send times for one paced destination.
