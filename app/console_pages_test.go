@@ -93,7 +93,7 @@ func TestConsolePagesApproveRejectAndRevokeThroughTheChat(t *testing.T) {
 		if code != 200 {
 			t.Fatalf("%s: %d %v", text, code, body)
 		}
-		r.waitBot("presale", int64(body["id"].(float64)))
+		r.waitBot("presale", int64(body["id"].(float64)), "chen")
 	}
 	run("/approve " + itoa(id1) + " 改过的答案：以页面为准")
 	run("/reject " + itoa(id2) + " 与已有条目重复")
@@ -184,11 +184,15 @@ func appOptionsNow() app.Options {
 }
 
 // waitBot waits for the bot's answer after message id in chat.
-func (r *running) waitBot(chat string, id int64) string {
+func (r *running) waitBot(chat string, id int64, viewer ...string) string {
 	r.t.Helper()
+	who := ""
+	if len(viewer) > 0 {
+		who = "&user_id=" + viewer[0] // answers shown to that member only count too
+	}
 	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
 		var page struct{ Messages []message }
-		r.get(fmt.Sprintf("/console/api/messages?chat_id=%s&after=%d", chat, id), &page)
+		r.get(fmt.Sprintf("/console/api/messages?chat_id=%s&after=%d%s", chat, id, who), &page)
 		for _, m := range page.Messages {
 			if m.From == "bot" {
 				return m.Markdown + m.Text

@@ -9,7 +9,9 @@ import (
 // refusal, and a refused command changes nothing. (The lesson commands are
 // left to their rewrite.)
 func TestFreeTextLengthCaps(t *testing.T) {
-	r := start(t, demoConfig(t))
+	cfg := demoConfig(t)
+	cfg.Awards.NewHireDays = 365 // 小美 (hired 2026-04-01) may still be referred
+	r := start(t, cfg)
 	long := func(n int) string { return strings.Repeat("长", n) }
 	count := func(s string) int {
 		r.drain()
