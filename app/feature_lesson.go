@@ -21,6 +21,7 @@ const lessonTick = time.Second
 func (a *App) Lessons() *handlers.Lessons {
 	return a.feature("lesson", func() any {
 		l := handlers.NewLessons(a.Bot, lesson.NewRepo(a.Store), LessonOptions(a.Cfg.Lesson), nil, "")
+		l.NewHire = a.Cfg.Awards.NewHire
 		l.Titles = a.grantContestTitle
 		l.Practice = &handlers.Drills{Lessons: l, Words: a.knowledge().Words}
 		return l

@@ -118,6 +118,7 @@ func TestCampSevenDaysExamFailThenPass(t *testing.T) {
 	cfg.Lesson.Camp.ExamQuestions = 5
 	cfg.Lesson.Camp.PassPercent = 80
 	cfg.Lesson.Camp.ExtendDays = 2
+	cfg.Awards.NewHireDays = 365 // 小美 (hired 2026-04-01) is still new here
 	r := startLessonApp(t, cfg, clock)
 	const group, inbox = "presale", "inbox:xiaomei"
 
@@ -136,6 +137,9 @@ func TestCampSevenDaysExamFailThenPass(t *testing.T) {
 	}
 	if got := r.ask(group, "chen", "/camp"); !strings.Contains(got, "没有进行中的新人特训营") {
 		t.Errorf("status without a camp: %q", got)
+	}
+	if got := r.ask(group, "chen", "/camp start @阿强"); !strings.Contains(got, "不再是新人") {
+		t.Errorf("a camp for someone hired long ago: %q", got)
 	}
 
 	// Day 1 runs at once; the content goes to the new hire's private chat.

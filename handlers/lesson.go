@@ -26,6 +26,9 @@ type Lessons struct {
 	// Titles records a contest's titles (服务速度王, 问题终结者) where the
 	// recognition feature reads them; nil records none.
 	Titles func(ctx context.Context, t ContestTitle) error
+	// NewHire tells whether someone hired on hireDate is still new at now
+	// (config awards.new_hire_days); nil lets anyone into the new-hire camp.
+	NewHire func(hireDate string, now time.Time) (days int, known, isNew bool)
 	log    *slog.Logger
 	// mu keeps this process's ticker and commands from advancing a lesson
 	// at once (the store lease only excludes other replicas).

@@ -52,6 +52,11 @@ func platformUserID(m *bot.Member, platform string) string {
 
 // StartCamp begins a new hire's seven-day camp and runs day 1.
 func (l *Lessons) StartCamp(ctx context.Context, req *bot.Request, m *bot.Member) error {
+	if l.NewHire != nil {
+		if days, known, isNew := l.NewHire(m.Config.HireDate, req.Now()); known && !isNew {
+			return bot.Userf("%s 入职已 %d 天，不再是新人，新人特训营只给新入职的同事开（入职日期见配置 hire_date）。", m.Name, days)
+		}
+	}
 	if c, err := l.Repo.Camp(ctx, m.ID); err != nil {
 		return err
 	} else if c != nil && c.Status == "active" {
