@@ -67,7 +67,7 @@ func (k *KPI) PostSummary(ctx context.Context, b *bot.Bot, teamID string, now ti
 	}
 	in := reports.Daily{
 		TeamName: t.Name, Date: y, Day: day, Prev: prev, MTD: mtd, MTDLabel: mtdRange.Label,
-		Targets: k.Targets, Weights: k.Weights, People: people{b.Directory}, PublicMisses: t.Config.PublicMisses,
+		Targets: kpi.TeamTargets(k.Targets, t.Config), Weights: kpi.TeamWeights(k.Weights, t.Config), People: people{b.Directory}, PublicMisses: t.Config.PublicMisses,
 	}
 	// Each person's trend over the month to date and the two before it.
 	for i := 2; i >= 0; i-- {
