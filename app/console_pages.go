@@ -254,7 +254,8 @@ func (a *App) SupKPI(ctx context.Context, t *bot.Team, month period.Range) (*Sup
 	if err != nil {
 		return nil, err
 	}
-	teamRules := kpi.RulesFor(a.Cfg.Targets, kpi.LevelTeam)
+	targets := kpi.TeamTargets(a.Cfg.Targets, t.Config)
+	teamRules := kpi.RulesFor(targets, kpi.LevelTeam)
 	totalChecks := kpi.Evaluate(&rep.Total, teamRules)
 	out := &SupKPI{Team: SupTeam{ID: t.ID, Name: t.Name}, Month: month.From.Format("2006-01"),
 		Label: month.From.Format("2006年1月"), From: from, To: to,
@@ -276,7 +277,7 @@ func (a *App) SupKPI(ctx context.Context, t *bot.Team, month period.Range) (*Sup
 			level = kpi.LevelAgent
 		}
 		if tot != nil {
-			checks := kpi.Evaluate(tot, kpi.RulesFor(a.Cfg.Targets, level))
+			checks := kpi.Evaluate(tot, kpi.RulesFor(targets, level))
 			ag.Days, ag.Meets, ag.Figures = tot.Records, kpi.Meets(checks), supFigures(checks)
 			for _, c := range checks {
 				if !c.NoData && !c.OK {

@@ -39,13 +39,17 @@ func (g *Growth) trend(ctx context.Context, b *bot.Bot, team string, now time.Ti
 		return nil, err
 	}
 	first := lastMonth(now).From
+	targets := g.Targets
+	if t := b.Directory.Team(team); t != nil {
+		targets = kpi.TeamTargets(g.Targets, t.Config)
+	}
 	return func(id string) []growth.MonthMark {
 		out := make([]growth.MonthMark, 0, len(months))
 		for i, rep := range months {
 			mk := growth.MonthMark{Month: first.AddDate(0, -i, 0).Format("2006-01")}
 			if tot := rep.Agents[id]; tot != nil {
 				mk.Data = true
-				mk.Met = awards.MeetsMonth(tot, g.Targets, b.Directory.LevelOf(b.Directory.Member(id)))
+				mk.Met = awards.MeetsMonth(tot, targets, b.Directory.LevelOf(b.Directory.Member(id)))
 			}
 			out = append(out, mk)
 		}
