@@ -5,6 +5,7 @@ import (
 	"embed"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -150,61 +151,76 @@ func (s *Server) post(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "请求格式错误，应为 JSON：{\"chat_id\",\"user_id\",\"text\"}")
 		return
 	}
-	chat := s.findChat(body.ChatID)
-	if chat == nil {
-		writeError(w, http.StatusNotFound, "没有这个会话："+body.ChatID)
+	id, err := s.take(r.Context(), body.ChatID, body.UserID, body.Text, body.CardID, body.Options, false)
+	var re *RunError
+	if errors.As(err, &re) {
+		writeError(w, re.Code, re.Msg)
 		return
-	}
-	var from *ChatMember
-	for i := range chat.Members {
-		if chat.Members[i].UserID == body.UserID {
-			from = &chat.Members[i]
-		}
-	}
-	if from == nil {
-		writeError(w, http.StatusForbidden, "该成员不在这个会话中："+body.UserID)
-		return
-	}
-	text := strings.TrimSpace(body.Text)
-	if text == "" && body.CardID == "" {
-		writeError(w, http.StatusBadRequest, "消息不能为空")
-		return
-	}
-	if utf8.RuneCountInString(text) > MaxText {
-		writeError(w, http.StatusRequestEntityTooLarge, "消息太长，最多 4000 字")
-		return
-	}
-	e := Entry{ChatID: chat.ChatID, From: from.UserID, FromName: from.Name, Text: text, At: s.p.now()}
-	var err error
-	if body.CardID != "" && text == "" {
-		// A tap is no message in the chat: the bot answers it by updating
-		// the card for the person who tapped (others see nothing).
-		e.ID, err = s.p.st.NextID(r.Context(), "console.msg")
-	} else {
-		e, err = s.p.append(r.Context(), e)
 	}
 	if err != nil {
 		writeError(w, http.StatusInternalServerError, "保存消息失败")
 		return
 	}
-	stripped, mentioned := stripMention(text)
+	writeJSON(w, http.StatusOK, map[string]any{"id": id})
+}
+
+// take is the console's one intake: it checks the sender and the text,
+// records the message in the chat (a card tap leaves no message), and hands
+// the event to the bot's durable inbox. When the bot cannot store it, the
+// message leaves the chat again and the caller is told to retry (503):
+// nothing shown as sent is left unanswered. mentioned marks the text as
+// addressed to the bot (the supervisor pages' commands).
+func (s *Server) take(ctx context.Context, chatID, userID, text, cardID string, options []string, mentioned bool) (int64, error) {
+	chat := s.findChat(chatID)
+	if chat == nil {
+		return 0, &RunError{Code: http.StatusNotFound, Msg: "没有这个会话：" + chatID}
+	}
+	var from *ChatMember
+	for i := range chat.Members {
+		if chat.Members[i].UserID == userID {
+			from = &chat.Members[i]
+		}
+	}
+	if from == nil {
+		return 0, &RunError{Code: http.StatusForbidden, Msg: "该成员不在这个会话中：" + userID}
+	}
+	text = strings.TrimSpace(text)
+	if text == "" && cardID == "" {
+		return 0, &RunError{Code: http.StatusBadRequest, Msg: "消息不能为空"}
+	}
+	if n := utf8.RuneCountInString(text); n > MaxText {
+		return 0, &RunError{Code: http.StatusRequestEntityTooLarge, Msg: fmt.Sprintf("消息太长（%d 字），最多 %d 字", n, MaxText)}
+	}
+	e := Entry{ChatID: chat.ChatID, From: from.UserID, FromName: from.Name, Text: text, At: s.p.now()}
+	var err error
+	tap := cardID != "" && text == ""
+	if tap {
+		// A tap is no message in the chat: the bot answers it by updating
+		// the card for the person who tapped (others see nothing).
+		e.ID, err = s.p.st.NextID(ctx, "console.msg")
+	} else {
+		e, err = s.p.append(ctx, e)
+	}
+	if err != nil {
+		return 0, err
+	}
+	stripped, at := stripMention(text)
 	ev := bot.Event{Platform: Name, ChatID: chat.ChatID, ChatType: bot.ChatType(chat.Type), SenderID: from.UserID,
 		SenderName: from.Name, Text: stripped, MessageID: "console-" + strconv.FormatInt(e.ID, 10), Time: e.At,
-		Mentioned: mentioned || chat.Type == string(bot.ChatSingle)}
-	if body.CardID != "" {
-		ev.Action = &bot.CardAction{CardID: body.CardID, OptionID: body.Options}
+		Mentioned: mentioned || at || chat.Type == string(bot.ChatSingle)}
+	if cardID != "" {
+		ev.Action = &bot.CardAction{CardID: cardID, OptionID: options}
 	}
-	if err := s.bot.Dispatch(r.Context(), ev); err != nil {
-		// Not stored: the message leaves the history again (nobody would
-		// answer it) and the page keeps the text for another try.
-		if rerr := s.p.remove(context.WithoutCancel(r.Context()), e); rerr != nil {
-			slog.Warn("console: refused message left in history", "id", e.ID, "error", rerr)
+	if err := s.bot.Dispatch(ctx, ev); err != nil {
+		if !tap {
+			if rerr := s.p.remove(context.WithoutCancel(ctx), e); rerr != nil {
+				slog.Warn("console: refused message left in history", "id", e.ID, "error", rerr)
+			}
 		}
 		slog.Warn("console: message not stored", "chat_id", chat.ChatID, "error", err)
-		writeError(w, http.StatusServiceUnavailable, "发送失败，请重试")
-		return
+		return 0, &RunError{Code: http.StatusServiceUnavailable, Msg: "发送失败，请重试"}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"id": e.ID})
+	return e.ID, nil
 }
 
 // stripMention removes a leading "@班组助手" or "@bot" the way platforms strip
