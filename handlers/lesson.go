@@ -29,7 +29,7 @@ type Lessons struct {
 	// NewHire tells whether someone hired on hireDate is still new at now
 	// (config awards.new_hire_days); nil lets anyone into the new-hire camp.
 	NewHire func(hireDate string, now time.Time) (days int, known, isNew bool)
-	log    *slog.Logger
+	log     *slog.Logger
 	// mu keeps this process's ticker and commands from advancing a lesson
 	// at once (the store lease only excludes other replicas).
 	mu sync.Mutex
