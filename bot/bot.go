@@ -19,9 +19,11 @@ type Fallback func(ctx context.Context, req *Request) (bool, error)
 
 // Options configure a Bot.
 type Options struct {
-	// Workers is how many events are handled at once; 32 when zero (handlers
+	// Workers is how many events are handled at once; 64 when zero (handlers
 	// mostly wait on the store, and more of them share its commits).
-	Workers        int
+	Workers int
+	// HeavyWorkers is how many Heavy commands run at once; 2 when zero.
+	HeavyWorkers   int
 	HandlerTimeout time.Duration
 	DedupTTL       time.Duration
 	// Consumer names this process among the inbox's consumers; a random id
@@ -73,12 +75,16 @@ type Bot struct {
 	cancel   context.CancelFunc
 	wg       sync.WaitGroup
 	inflight map[string]struct{} // inbox ids being handled here
+	heavy    chan struct{}       // slots for Heavy commands
 }
 
 // New builds a bot. Call Start to begin handling events.
 func New(st store.Store, dir *Directory, cmds *Commands, out *Outbox, opts Options) *Bot {
 	if opts.Workers <= 0 {
-		opts.Workers = 32
+		opts.Workers = 64
+	}
+	if opts.HeavyWorkers <= 0 {
+		opts.HeavyWorkers = 2
 	}
 	if opts.HandlerTimeout <= 0 {
 		opts.HandlerTimeout = 30 * time.Second
@@ -106,7 +112,7 @@ func New(st store.Store, dir *Directory, cmds *Commands, out *Outbox, opts Optio
 		opts.Logger = slog.Default()
 	}
 	return &Bot{Store: st, Directory: dir, Commands: cmds, Outbox: out, opts: opts, log: opts.Logger,
-		inbox: st.Inbox(), inflight: map[string]struct{}{}}
+		inbox: st.Inbox(), inflight: map[string]struct{}{}, heavy: make(chan struct{}, opts.HeavyWorkers)}
 }
 
 // Now is the bot's clock in its time zone.
@@ -197,6 +203,14 @@ func (b *Bot) route(ctx context.Context, req *Request) string {
 	}
 	if len(args) < cmd.MinArgs {
 		return replied(req.ReplyText(ctx, cmd.UsageText()))
+	}
+	if cmd.Heavy {
+		select {
+		case b.heavy <- struct{}{}:
+			defer func() { <-b.heavy }()
+		case <-ctx.Done():
+			return reasonTimeout + "waiting for a heavy-command slot"
+		}
 	}
 	start := time.Now()
 	err := cmd.Handler(ctx, req)

@@ -23,7 +23,11 @@ type Command struct {
 	Role      Role     // least role that may use it
 	MinArgs   int      // fewer arguments: answered with the usage
 	GroupOnly bool     // needs a team chat (or a team from the sender)
-	Handler   HandlerFunc
+	// Heavy marks a command that takes much memory or CPU (a workbook): at
+	// most Options.HeavyWorkers of them run at once, whatever the number of
+	// workers, so a burst of them cannot exhaust the machine.
+	Heavy   bool
+	Handler HandlerFunc
 }
 
 // UsageError makes the router answer with the command's usage, after Msg.

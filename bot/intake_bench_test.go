@@ -58,7 +58,7 @@ func benchIntake(b *testing.B, st store.Store) {
 		handled.Add(1)
 		return err
 	}})
-	bt := bot.New(st, dir, cmds, out, bot.Options{Workers: 32, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	bt := bot.New(st, dir, cmds, out, bot.Options{Workers: 64, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	bt.Start()
 	defer bt.Stop()
 	n := b.N

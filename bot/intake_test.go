@@ -197,3 +197,38 @@ func TestIntakePanicsAreRetriedThenBuried(t *testing.T) {
 		t.Fatalf("dead letters: %+v", letters)
 	}
 }
+
+// TestHeavyCommandsAreBounded: however many workers there are, at most
+// HeavyWorkers heavy commands (workbooks) run at once.
+func TestHeavyCommandsAreBounded(t *testing.T) {
+	var running, most atomic.Int64
+	release := make(chan struct{})
+	h := newHarnessOpts(t, bot.Options{Workers: 16, HeavyWorkers: 2},
+		&bot.Command{Name: "big", Usage: "/big", Role: bot.RoleGuest, Heavy: true, Handler: func(ctx context.Context, req *bot.Request) error {
+			n := running.Add(1)
+			for {
+				m := most.Load()
+				if n <= m || most.CompareAndSwap(m, n) {
+					break
+				}
+			}
+			<-release
+			running.Add(-1)
+			return req.ReplyText(ctx, "done")
+		}})
+	for i := range 10 {
+		if err := h.bot.Dispatch(context.Background(), bot.Event{Platform: "console", ChatID: "t1", ChatType: bot.ChatGroup,
+			SenderID: "sup", Text: "/big", MessageID: fmt.Sprintf("big-%d", i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for deadline := time.Now().Add(5 * time.Second); running.Load() < 2 && time.Now().Before(deadline); {
+		time.Sleep(time.Millisecond)
+	}
+	time.Sleep(50 * time.Millisecond) // a third would have started by now
+	close(release)
+	h.waitFor(t, 10)
+	if m := most.Load(); m != 2 {
+		t.Fatalf("%d heavy commands ran at once, want 2", m)
+	}
+}

@@ -10,7 +10,7 @@ func Default() *Config {
 		Log:      Log{Level: "info", Format: "text"},
 		Store:    Store{Driver: "embedded", Redis: Redis{Prefix: "banzu:"}},
 		Console:  Console{Enabled: true},
-		Bot:      Bot{Workers: 32, HandlerTimeout: 30, DedupHours: 24},
+		Bot:      Bot{Workers: 64, HandlerTimeout: 30, DedupHours: 24},
 		WeCom: WeCom{
 			APIBase: "https://qyapi.weixin.qq.com",
 			AIBot:   WeComAIBot{CallbackPath: "/wecom/aibot", WSURL: "wss://openws.work.weixin.qq.com"},

@@ -29,6 +29,7 @@ func (h *Report) Command() *bot.Command {
 		Examples: []string{"/report", "/report 上月", "/report 2026-10-01 2026-10-15",
 			"/report 小王 上月", "/report all 上月（经理：全部团队）", "/report 售后组 上月（私聊中指定团队）"},
 		Role:    bot.RoleSupervisor,
+		Heavy:   true, // a workbook: at most a couple at once
 		Handler: h.handle,
 	}
 }
