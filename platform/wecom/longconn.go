@@ -17,7 +17,6 @@ import (
 
 	"github.com/banzu-bot/banzu/bot"
 	"github.com/banzu-bot/banzu/config"
-	"github.com/banzu-bot/banzu/store"
 )
 
 // Transports of the intelligent robot (wecom.aibot.mode).
@@ -136,12 +135,11 @@ const (
 	ReplyTaskKey = "task_id"
 )
 
-// Store keys of the replica coordination.
+// Keys of the replica coordination (in a LeaseStore).
 const (
 	leasePrefix   = "wecom-longconn:" // + bot id: the lease of the holder
-	longconnColl  = "wecom.longconn"
-	wantPrefix    = "want:"   // + bot id: a replica that must send asks for the connection
-	kickedPrefix  = "kicked:" // + bot id: unix ns of a disconnected_event; replicas started before it stay down
+	wantPrefix    = "want:"           // + bot id: a replica that must send asks for the connection
+	kickedPrefix  = "kicked:"         // + bot id: unix ns of a disconnected_event; replicas started before it stay down
 	maxFrameBytes = 1 << 20
 )
 
@@ -154,7 +152,7 @@ var (
 type longConn struct {
 	tune        LongConnTuning
 	url         string
-	st          store.Store // nil: a single process, no lease
+	st          LeaseStore // nil: a single process, no lease
 	owner       string
 	listenMu    sync.Mutex
 	cur         atomic.Pointer[wsConn] // the subscribed connection, or nil
@@ -253,7 +251,7 @@ func (p *Platform) awaitLease(ctx context.Context) bool {
 				p.log.Warn("wecom long connection: cannot read the lease", "error", err)
 			case held:
 				if ok && w.Owner == p.lc.owner {
-					_ = p.lc.st.Delete(ctx, longconnColl, wantPrefix+p.cfg.AIBot.BotID)
+					_ = p.lc.st.Delete(ctx, wantPrefix+p.cfg.AIBot.BotID)
 				}
 				p.log.Info("wecom long connection lease acquired", "owner", p.lc.owner)
 				return true
@@ -376,8 +374,8 @@ type want struct {
 func (w want) fresh(ttl time.Duration) bool { return time.Since(time.Unix(0, w.At)) < ttl }
 
 func (p *Platform) readWant(ctx context.Context) (want, bool) {
-	v, err := p.lc.st.Get(ctx, longconnColl, wantPrefix+p.cfg.AIBot.BotID)
-	if err != nil {
+	v, found, err := p.lc.st.Get(ctx, wantPrefix+p.cfg.AIBot.BotID)
+	if err != nil || !found {
 		return want{}, false
 	}
 	var w want
@@ -399,7 +397,7 @@ func (p *Platform) wantConnection(ctx context.Context) {
 		return
 	}
 	v, _ := json.Marshal(want{Owner: p.lc.owner, At: now.UnixNano()})
-	if err := p.lc.st.Put(ctx, longconnColl, wantPrefix+p.cfg.AIBot.BotID, v); err != nil {
+	if err := p.lc.st.Put(ctx, wantPrefix+p.cfg.AIBot.BotID, v); err != nil {
 		p.log.Warn("wecom long connection: cannot ask for the connection", "error", err)
 	}
 }
@@ -425,9 +423,7 @@ func (p *Platform) Reconnect(ctx context.Context) (bool, error) {
 	was := p.Kicked()
 	var err error
 	if p.lc.st != nil {
-		if err = p.lc.st.Delete(ctx, longconnColl, kickedPrefix+p.cfg.AIBot.BotID); errors.Is(err, store.ErrNotFound) {
-			err = nil
-		}
+		err = p.lc.st.Delete(ctx, kickedPrefix+p.cfg.AIBot.BotID)
 	}
 	select {
 	case p.lc.wake <- struct{}{}:
@@ -445,7 +441,7 @@ func (p *Platform) recordKick(ctx context.Context) {
 	}
 	now := time.Now().UnixNano()
 	if p.lc.st != nil {
-		if err := p.lc.st.Put(ctx, longconnColl, kickedPrefix+p.cfg.AIBot.BotID, []byte(strconv.FormatInt(now, 10))); err != nil {
+		if err := p.lc.st.Put(ctx, kickedPrefix+p.cfg.AIBot.BotID, []byte(strconv.FormatInt(now, 10))); err != nil {
 			p.log.Warn("wecom long connection: cannot record the kick for the other replicas", "error", err)
 		}
 	}
@@ -480,8 +476,8 @@ func (p *Platform) storedKick(ctx context.Context) (int64, bool) {
 	if p.lc.st == nil {
 		return 0, false
 	}
-	v, err := p.lc.st.Get(ctx, longconnColl, kickedPrefix+p.cfg.AIBot.BotID)
-	if err != nil {
+	v, found, err := p.lc.st.Get(ctx, kickedPrefix+p.cfg.AIBot.BotID)
+	if err != nil || !found {
 		return 0, false
 	}
 	ns, err := strconv.ParseInt(string(v), 10, 64)
@@ -514,7 +510,7 @@ func (p *Platform) awaitReconnect(ctx context.Context) bool {
 			reason = "wecom.aibot.reconnect_after_kick_minutes passed"
 		case <-poll.C:
 			if p.lc.st != nil {
-				if _, err := p.lc.st.Get(ctx, longconnColl, kickedPrefix+p.cfg.AIBot.BotID); errors.Is(err, store.ErrNotFound) {
+				if _, found, err := p.lc.st.Get(ctx, kickedPrefix+p.cfg.AIBot.BotID); err == nil && !found {
 					reason = "operator asked (on another replica)"
 				}
 			}
@@ -522,7 +518,7 @@ func (p *Platform) awaitReconnect(ctx context.Context) bool {
 	}
 	p.lc.kickedAt.Store(0)
 	if p.lc.st != nil {
-		if err := p.lc.st.Delete(ctx, longconnColl, kickedPrefix+p.cfg.AIBot.BotID); err != nil && !errors.Is(err, store.ErrNotFound) {
+		if err := p.lc.st.Delete(ctx, kickedPrefix+p.cfg.AIBot.BotID); err != nil {
 			p.log.Warn("wecom long connection: cannot clear the kick record", "error", err)
 		}
 	}
