@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -109,13 +108,7 @@ func (t LongConnTuning) withDefaults() LongConnTuning {
 // backoff is the wait before reconnect attempt n (0-based), drawn from
 // [d/2, d] where d doubles from BackoffInitial up to BackoffMax.
 func (t LongConnTuning) backoff(n int) time.Duration {
-	d := t.BackoffInitial
-	for i := 0; i < n && d < t.BackoffMax; i++ {
-		d *= 2
-	}
-	d = min(d, t.BackoffMax)
-	half := d / 2
-	return half + rand.N(d-half+1)
+	return bot.Backoff(n, t.BackoffInitial, t.BackoffMax)
 }
 
 // Keys of Event.Reply in long-connection mode.
