@@ -2,13 +2,12 @@ package wecom
 
 import (
 	"context"
-	"sync"
 	"time"
 )
 
 // TokenStore caches the self-built app's access token by key so that
 // replicas share one token. Get returns an empty token when it holds none; Put with an empty token forgets the key. The core
-// backs it with its store; New uses an in-process cache when none is given.
+// backs it with its store; New uses bot.MemoryTokens when none is given.
 type TokenStore interface {
 	Get(ctx context.Context, key string) (token string, expires time.Time, err error)
 	Put(ctx context.Context, key, token string, expires time.Time) error
@@ -27,35 +26,4 @@ type LeaseStore interface {
 	Get(ctx context.Context, key string) (v []byte, found bool, err error)
 	Put(ctx context.Context, key string, v []byte) error
 	Delete(ctx context.Context, key string) error
-}
-
-// memoryTokens is the in-process TokenStore used without a shared one.
-type memoryTokens struct {
-	mu sync.Mutex
-	m  map[string]memToken
-}
-
-type memToken struct {
-	token   string
-	expires time.Time
-}
-
-func newMemoryTokens() *memoryTokens { return &memoryTokens{m: map[string]memToken{}} }
-
-func (s *memoryTokens) Get(_ context.Context, key string) (string, time.Time, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	t := s.m[key]
-	return t.token, t.expires, nil
-}
-
-func (s *memoryTokens) Put(_ context.Context, key, token string, expires time.Time) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if token == "" {
-		delete(s.m, key)
-		return nil
-	}
-	s.m[key] = memToken{token, expires}
-	return nil
 }

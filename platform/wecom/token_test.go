@@ -21,7 +21,7 @@ func TestTokenShared(t *testing.T) {
 		return 200, `{"errcode":0}`
 	})
 	cfg := config.WeCom{CorpID: "wwcorp", CorpSecret: "s", AgentID: 7, APIBase: api.URL}
-	tokens := newMemoryTokens()
+	tokens := bot.NewMemoryTokens()
 	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 	for range 2 { // two replicas
 		p, err := New(cfg, nil, Options{Tokens: tokens, Logger: quietLog, Now: func() time.Time { return now }})

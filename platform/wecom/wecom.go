@@ -143,7 +143,7 @@ func New(cfg config.WeCom, teams []config.Team, opts Options) (*Platform, error)
 	}
 	tokens := opts.Tokens
 	if tokens == nil {
-		tokens = newMemoryTokens()
+		tokens = bot.NewMemoryTokens()
 	}
 	p.tokens = newTokenSource(p, tokens)
 	handle := opts.Handle
