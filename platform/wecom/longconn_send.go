@@ -291,9 +291,7 @@ func longConnError(err error) error {
 	if err == nil {
 		return nil
 	}
-	var re *bot.RetryError
-	var pe *bot.PermanentError
-	if errors.As(err, &re) || errors.As(err, &pe) {
+	if bot.Classified(err) {
 		return err
 	}
 	var fe *FrameError
