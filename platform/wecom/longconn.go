@@ -633,7 +633,7 @@ func (p *Platform) readLoop(ctx context.Context, w *wsConn) error {
 				return err
 			}
 		default:
-			p.log.Debug("wecom long connection: frame ignored", "cmd", f.Cmd)
+			p.log.Debug("wecom long connection: frame ignored", "command", f.Cmd)
 		}
 	}
 }
@@ -667,11 +667,11 @@ func (p *Platform) onCallback(w *wsConn, f Frame) error {
 	}
 	ev, ok, err := DecodeEvent(f.Body, received)
 	if err != nil {
-		p.log.Warn("wecom long connection: callback not decodable", "cmd", f.Cmd, "req_id", f.Headers.ReqID, "error", err)
+		p.log.Warn("wecom long connection: callback not decodable", "command", f.Cmd, "req_id", f.Headers.ReqID, "error", err)
 		return nil
 	}
 	if !ok {
-		p.log.Debug("wecom long connection: nothing to handle", "cmd", f.Cmd, "msg_id", ev.MessageID)
+		p.log.Debug("wecom long connection: nothing to handle", "command", f.Cmd, "msg_id", ev.MessageID)
 		return nil
 	}
 	// A reply goes back on this connection with the callback's req_id;

@@ -170,7 +170,7 @@ func (p *Platform) respondCmd(ctx context.Context, w *wsConn, cmd, reqID string,
 	case err == nil:
 		return true, nil
 	case errors.As(err, &fe) && !retryable(fe.ErrCode):
-		p.log.Info("wecom reply refused, sending it another way", "cmd", cmd, "req_id", reqID, "errcode", fe.ErrCode, "errmsg", fe.ErrMsg)
+		p.log.Info("wecom reply refused, sending it another way", "command", cmd, "req_id", reqID, "errcode", fe.ErrCode, "errmsg", fe.ErrMsg)
 		return false, nil
 	}
 	w.releaseReply(reqID)
