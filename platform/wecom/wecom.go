@@ -21,8 +21,9 @@
 // they hard-code qyapi.weixin.qq.com, use the process-global
 // util.DefaultHTTPClient (no timeout) and take no context, and redirecting them
 // needs util.SetURIModifier, another process global. From silenceper/wechat it
-// keeps the signature and encryption helpers and the token cache (memory, or
-// Redis so that replicas share one access token).
+// keeps the signature and encryption helpers. The adapter knows no store: the
+// core shares the access token and the long connection's lease between
+// replicas through the small TokenStore and LeaseStore interfaces.
 package wecom
 
 import (
