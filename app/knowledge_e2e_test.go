@@ -14,6 +14,7 @@ import (
 	"github.com/banzu-bot/banzu/app"
 	"github.com/banzu-bot/banzu/jobs"
 	"github.com/banzu-bot/banzu/knowledge"
+	"github.com/banzu-bot/banzu/points"
 )
 
 // kbClock is real time shifted by an offset the test moves forward, so the
@@ -193,8 +194,8 @@ func TestKnowledgeLoopThroughConsole(t *testing.T) {
 	// Points: the approval and the verification, recorded once each.
 	want := map[string]bool{"knowledge_approved": false, "knowledge_verified": false, "knowledge_quiz_draft": false}
 	ref := "knowledge:presale:" + id
-	r.app.Store.Ledger(context.Background(), knowledge.PointsLedger, 0, func(_ int64, v []byte) error {
-		var p knowledge.PointsEntry
+	r.app.Store.Ledger(context.Background(), points.Ledger, 0, func(_ int64, v []byte) error {
+		var p points.Entry
 		json.Unmarshal(v, &p)
 		if p.Ref == ref && p.Member == "xiaowang" {
 			if seen, ok := want[p.Reason]; !ok || seen {

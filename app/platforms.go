@@ -13,7 +13,6 @@ import (
 	"github.com/banzu-bot/banzu/platform/dingtalk"
 	"github.com/banzu-bot/banzu/platform/wecom"
 	"github.com/banzu-bot/banzu/store"
-	"github.com/banzu-bot/banzu/store/redisstore"
 )
 
 // wecomEnabled reports whether any WeCom ability is configured.
@@ -70,10 +69,9 @@ func (a *App) installPlatforms() error {
 		// holds the connection (a lease), and it follows the outbox's sender
 		// so that replies go out on the connection that received the
 		// message (see wecom.Platform.Listen).
-		opts := wecom.Options{Logger: a.Log, Now: a.now, Handle: a.Bot.Dispatch, Store: a.Store}
-		if rs, ok := unwrapStore(a.Store).(*redisstore.Store); ok {
-			opts.Redis = rs.Client() // replicas share one access token
-		}
+		// Replicas share one access token through the store.
+		opts := wecom.Options{Logger: a.Log, Now: a.now, Handle: a.Bot.Dispatch,
+			Leases: storeLeases{a.Store}, Tokens: storeTokens{a.Store}}
 		p, err := wecom.New(a.Cfg.WeCom, a.Cfg.Teams, opts)
 		if err != nil {
 			return err

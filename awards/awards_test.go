@@ -13,6 +13,7 @@ import (
 	"github.com/banzu-bot/banzu/config"
 	"github.com/banzu-bot/banzu/kpi"
 	"github.com/banzu-bot/banzu/period"
+	"github.com/banzu-bot/banzu/points"
 	"github.com/banzu-bot/banzu/store"
 	"github.com/banzu-bot/banzu/store/embedded"
 )
@@ -197,8 +198,8 @@ func TestCeremonyGrantsOnceAcrossRunsAndReplicas(t *testing.T) {
 	}
 	// Points once per grant.
 	pts := map[string]int{}
-	s.St.Ledger(ctx, PointsLedger, 0, func(_ int64, raw []byte) error {
-		var p PointsEntry
+	s.St.Ledger(ctx, points.Ledger, 0, func(_ int64, raw []byte) error {
+		var p points.Entry
 		json.Unmarshal(raw, &p)
 		pts[p.Member] += p.Points
 		return nil
@@ -365,8 +366,8 @@ func TestLeaderboardsSourcesTiesAndPeriods(t *testing.T) {
 	ctx := context.Background()
 	at := time.Date(2026, 11, 10, 12, 0, 0, 0, loc)
 	add := func(member, team, source string, pts int, when time.Time) {
-		raw, _ := json.Marshal(PointsEntry{Member: member, Team: team, Points: pts, Source: source, Reason: "knowledge_approved", At: when})
-		if _, _, err := s.St.Append(ctx, PointsLedger, "", raw); err != nil {
+		raw, _ := json.Marshal(points.Entry{Member: member, Team: team, Points: pts, Source: source, Reason: "knowledge_approved", At: when})
+		if _, _, err := s.St.Append(ctx, points.Ledger, "", raw); err != nil {
 			t.Fatal(err)
 		}
 	}

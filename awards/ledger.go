@@ -23,14 +23,12 @@ import (
 	"strings"
 	"time"
 
+	"github.com/banzu-bot/banzu/points"
 	"github.com/banzu-bot/banzu/store"
 )
 
 // Ledger is the store ledger of recognition entries.
 const Ledger = "recognition"
-
-// PointsLedger is the ledger every feature records points in.
-const PointsLedger = "points"
 
 // sentColl marks messages sent once (the ceremony post, reminders).
 const sentColl = "awards.sent"
@@ -271,26 +269,9 @@ func pointsNote(e *Entry) string {
 	return ""
 }
 
-// PointsEntry is one line of the shared points ledger.
-type PointsEntry struct {
-	Member string    `json:"member"`
-	Team   string    `json:"team"`
-	Points int       `json:"points"`
-	Reason string    `json:"reason"`
-	Source string    `json:"source"` // "award" here; "quiz", "contest", "knowledge" from others
-	Ref    string    `json:"ref"`
-	At     time.Time `json:"at"`
-	Date   string    `json:"date,omitempty"` // some writers give a day instead of At
-}
-
-func addPoints(ctx context.Context, st store.Store, e *Entry, points int, reason, idem string) error {
-	raw, err := json.Marshal(PointsEntry{Member: e.Member, Team: e.Team, Points: points, Reason: reason,
-		Source: "award", Ref: fmt.Sprintf("recognition:%d", e.Seq), At: e.Dated()})
-	if err != nil {
-		return err
-	}
-	_, _, err = st.Append(ctx, PointsLedger, idem, raw)
-	return err
+func addPoints(ctx context.Context, st store.Store, e *Entry, n int, reason, idem string) error {
+	return points.Append(ctx, st, idem, points.Entry{Member: e.Member, Team: e.Team, Points: n, Reason: reason,
+		Source: SourceAward, Ref: fmt.Sprintf("recognition:%d", e.Seq), At: e.Dated()})
 }
 
 // MonthLabel turns "2026-10" into "2026年10月" (and a quarter key

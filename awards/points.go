@@ -2,13 +2,13 @@ package awards
 
 import (
 	"context"
-	"encoding/json"
 	"math"
 	"sort"
 	"time"
 
 	"github.com/banzu-bot/banzu/kpi"
 	"github.com/banzu-bot/banzu/period"
+	"github.com/banzu-bot/banzu/points"
 )
 
 // Points sources in the shared ledger.
@@ -19,32 +19,18 @@ const (
 	SourceKnowledge = "knowledge"
 )
 
-// when places a points entry in time; false when it has no time.
-func (p *PointsEntry) when(loc *time.Location) (time.Time, bool) {
-	if !p.At.IsZero() {
-		return p.At, true
-	}
-	if p.Date != "" {
-		if d, err := time.ParseInLocation(period.Layout, p.Date, loc); err == nil {
-			return d, true
-		}
-	}
-	return time.Time{}, false
-}
-
 // scanPoints calls fn for every points entry of team (all teams when team
 // is empty) placed in [from, to).
-func (s *Service) scanPoints(ctx context.Context, team string, from, to time.Time, fn func(p *PointsEntry)) error {
-	return s.St.Ledger(ctx, PointsLedger, 0, func(_ int64, raw []byte) error {
-		var p PointsEntry
-		if json.Unmarshal(raw, &p) != nil || p.Member == "" || (team != "" && p.Team != team) {
+func (s *Service) scanPoints(ctx context.Context, team string, from, to time.Time, fn func(p *points.Entry)) error {
+	return points.Scan(ctx, s.St, func(p *points.Entry) error {
+		if p.Member == "" || (team != "" && p.Team != team) {
 			return nil // not ours to judge: other writers' malformed lines are skipped
 		}
-		at, ok := p.when(from.Location())
+		at, ok := p.When(from.Location())
 		if !ok || at.Before(from) || !at.Before(to) {
 			return nil
 		}
-		fn(&p)
+		fn(p)
 		return nil
 	})
 }
@@ -60,7 +46,7 @@ func (s *Service) KnowledgeCounts(ctx context.Context, team string, from, to tim
 		reasons[r] = true
 	}
 	out := map[string]int{}
-	err := s.scanPoints(ctx, team, from, to, func(p *PointsEntry) {
+	err := s.scanPoints(ctx, team, from, to, func(p *points.Entry) {
 		if p.Source == SourceKnowledge && (len(reasons) == 0 || reasons[p.Reason]) {
 			out[p.Member]++
 		}
@@ -149,7 +135,7 @@ func (s *Service) Leaderboard(ctx context.Context, kind, team string, r period.R
 	case BoardKnowledge:
 		sources[SourceKnowledge] = true
 	}
-	err := s.scanPoints(ctx, team, r.From, r.To.AddDate(0, 0, 1), func(p *PointsEntry) {
+	err := s.scanPoints(ctx, team, r.From, r.To.AddDate(0, 0, 1), func(p *points.Entry) {
 		if (len(sources) == 0 || sources[p.Source]) && (eligible == nil || eligible(p.Member)) {
 			vals[p.Member] += float64(p.Points)
 		}

@@ -232,28 +232,10 @@ func decideTitle(in TitleInput, title config.AwardTitle, won map[string]int) Tit
 
 func pct(v float64) string { return fmt.Sprintf("%.1f%%", v*100) }
 
-// Thousands renders a whole number with thousands separators: 12,340.
-func Thousands(v float64) string {
-	s := fmt.Sprintf("%.0f", v)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
-}
-
 func compositeFigures(score float64, t *kpi.Totals) string {
 	parts := []string{fmt.Sprintf("综合得分 %.1f", score)}
 	if v, ok := t.ServedCount(); ok {
-		parts = append(parts, "接待 "+Thousands(v)+" 人")
+		parts = append(parts, "接待 "+kpi.Thousands(v)+" 人")
 	}
 	if v, ok := t.Satisfaction(); ok {
 		parts = append(parts, "满意率 "+pct(v))
@@ -272,17 +254,17 @@ func metricFigures(metric string, v float64, t *kpi.Totals) string {
 	case "conversion":
 		paid, _ := t.PaidCount()
 		inq, _ := t.InquiryCount()
-		return fmt.Sprintf("询单转化率 %s（付款 %s / 询单 %s 人）", pct(v), Thousands(paid), Thousands(inq))
+		return fmt.Sprintf("询单转化率 %s（付款 %s / 询单 %s 人）", pct(v), kpi.Thousands(paid), kpi.Thousands(inq))
 	case "recovered":
 		served, _ := t.ServedCount()
-		return fmt.Sprintf("挽回订单 %s 单（接待 %s 人）", Thousands(v), Thousands(served))
+		return fmt.Sprintf("挽回订单 %s 单（接待 %s 人）", kpi.Thousands(v), kpi.Thousands(served))
 	case "satisfaction":
-		return fmt.Sprintf("满意率 %s（%s/%s 条评价）", pct(v), Thousands(t.Num[kpi.Satisfied]), Thousands(t.Base[kpi.Satisfied]))
+		return fmt.Sprintf("满意率 %s（%s/%s 条评价）", pct(v), kpi.Thousands(t.Num[kpi.Satisfied]), kpi.Thousands(t.Base[kpi.Satisfied]))
 	case "first_response":
 		served, _ := t.ServedCount()
-		return fmt.Sprintf("平均首次响应 %.1f 秒（接待 %s 人）", v, Thousands(served))
+		return fmt.Sprintf("平均首次响应 %.1f 秒（接待 %s 人）", v, kpi.Thousands(served))
 	case "fcr":
-		return fmt.Sprintf("首次解决率 %s（%s/%s 次咨询）", pct(v), Thousands(t.Num[kpi.Resolved]), Thousands(t.Base[kpi.Resolved]))
+		return fmt.Sprintf("首次解决率 %s（%s/%s 次咨询）", pct(v), kpi.Thousands(t.Num[kpi.Resolved]), kpi.Thousands(t.Base[kpi.Resolved]))
 	}
 	return fmt.Sprintf("%g", v)
 }

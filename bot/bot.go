@@ -155,7 +155,7 @@ func (b *Bot) bindChat(ctx context.Context, ev Event, m *Member) {
 		b.log.Warn("could not remember the group's team", "platform", ev.Platform, "chat_id", ev.ChatID, "error", err)
 		return
 	}
-	b.log.Info("group bound to team", "platform", ev.Platform, "chat_id", ev.ChatID, "team", m.Teams[0])
+	b.log.Info("group bound to team", "platform", ev.Platform, "chat_id", ev.ChatID, "team_id", m.Teams[0])
 }
 
 // route runs the command or the fallbacks for req. It returns "" when the

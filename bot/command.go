@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strings"
 	"unicode"
+
+	"github.com/banzu-bot/banzu/textfold"
 )
 
 // HandlerFunc answers one command.
@@ -172,22 +174,7 @@ func ParseCommand(text string) (name string, args []string, rest string, ok bool
 // FoldWidth turns full-width ASCII (ｋｐｉ, ２０２６－１０, the ideographic
 // space) into its half-width form, as Chinese input methods in full-width
 // mode type it; everything else is kept.
-func FoldWidth(s string) string {
-	if !strings.ContainsFunc(s, isFullWidth) {
-		return s
-	}
-	return strings.Map(func(r rune) rune {
-		switch {
-		case r == '\u3000':
-			return ' '
-		case isFullWidth(r):
-			return r - 0xFEE0
-		}
-		return r
-	}, s)
-}
-
-func isFullWidth(r rune) bool { return r >= '！' && r <= '～' || r == '\u3000' }
+func FoldWidth(s string) string { return textfold.Width(s) }
 
 // UsageText renders a command's usage and examples for a chat reply.
 func (cmd *Command) UsageText() string {

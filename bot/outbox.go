@@ -428,12 +428,7 @@ func (o *Outbox) deliver(ctx context.Context, it store.OutboxItem, round *roundS
 }
 
 func (o *Outbox) backoff(attempts int) time.Duration {
-	d := o.opts.MinBackoff
-	for i := 0; i < attempts && d < o.opts.MaxBackoff; i++ {
-		d *= 2
-	}
-	d = min(d, o.opts.MaxBackoff)
-	return d/2 + time.Duration(rand.Int64N(int64(d/2)+1))
+	return Backoff(attempts, o.opts.MinBackoff, o.opts.MaxBackoff)
 }
 
 // dead moves a message the platform refused for good into the dead ledger.

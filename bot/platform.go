@@ -57,3 +57,11 @@ func IsPermanent(err error) bool {
 	var p *PermanentError
 	return errors.As(err, &p)
 }
+
+// Classified reports whether err already tells the outbox what to do: it is
+// (or wraps) a RetryError or a PermanentError. Platforms pass such errors on
+// as they are and classify the rest.
+func Classified(err error) bool {
+	var r *RetryError
+	return IsPermanent(err) || errors.As(err, &r)
+}

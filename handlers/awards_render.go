@@ -7,6 +7,7 @@ import (
 	"github.com/banzu-bot/banzu/awards"
 	"github.com/banzu-bot/banzu/bot"
 	"github.com/banzu-bot/banzu/config"
+	"github.com/banzu-bot/banzu/kpi"
 	"github.com/banzu-bot/banzu/period"
 )
 
@@ -144,7 +145,7 @@ func boardText(b *bot.Bot, scope, label string, board *awards.Board, me string, 
 		if board.Kind == awards.BoardKPI {
 			return fmt.Sprintf("%.1f 分", p.Value)
 		}
-		return awards.Thousands(p.Value) + " 分"
+		return kpi.Thousands(p.Value) + " 分"
 	}
 	medals := []string{"🥇", "🥈", "🥉"}
 	mine := -1

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/banzu-bot/banzu/points"
 	"github.com/banzu-bot/banzu/store"
 	"github.com/banzu-bot/banzu/store/embedded"
 	"github.com/xuri/excelize/v2"
@@ -60,10 +61,10 @@ func mustSubmit(t *testing.T, s *Service, team string, by Actor, text string) (*
 	return e, ms
 }
 
-func ledger(t *testing.T, st store.Store) []PointsEntry {
-	var out []PointsEntry
-	st.Ledger(context.Background(), PointsLedger, 0, func(_ int64, v []byte) error {
-		var p PointsEntry
+func ledger(t *testing.T, st store.Store) []points.Entry {
+	var out []points.Entry
+	st.Ledger(context.Background(), points.Ledger, 0, func(_ int64, v []byte) error {
+		var p points.Entry
 		if err := json.Unmarshal(v, &p); err != nil {
 			t.Fatal(err)
 		}
@@ -118,7 +119,7 @@ func TestLifecycle(t *testing.T) {
 		t.Fatalf("search: %v %v", hits, err)
 	}
 	// Points: the configured approval points to the submitter, once.
-	if p := ledger(t, st); len(p) != 1 || p[0].Member != "xiaowang" || p[0].Points != DefaultSettings().ApprovePoints || p[0].Source != "knowledge" || p[0].Ref != "knowledge:presale:1" {
+	if p := ledger(t, st); len(p) != 1 || p[0].Member != "xiaowang" || int64(p[0].Points) != DefaultSettings().ApprovePoints || p[0].Source != "knowledge" || p[0].Ref != "knowledge:presale:1" {
 		t.Errorf("points: %+v", p)
 	}
 	// Re-verification: nothing due at first, due after 84 days within the week.
@@ -139,7 +140,7 @@ func TestLifecycle(t *testing.T) {
 	if _, err := s.Verify(ctx, "presale", e1.ID, wang, ""); err != nil {
 		t.Fatal(err)
 	}
-	if p := ledger(t, st); len(p) != 2 || p[1].Reason != ReasonVerified || p[1].Points != DefaultSettings().VerifyPoints {
+	if p := ledger(t, st); len(p) != 2 || p[1].Reason != ReasonVerified || int64(p[1].Points) != DefaultSettings().VerifyPoints {
 		t.Errorf("verify points (once, only when due): %+v", p)
 	}
 	// Edit, retire.

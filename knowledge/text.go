@@ -4,19 +4,13 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/banzu-bot/banzu/textfold"
 )
 
 // fold maps full-width ASCII to half-width, the ideographic space to a space
 // and letters to lower case.
-func fold(r rune) rune {
-	switch {
-	case r >= 0xFF01 && r <= 0xFF5E:
-		r -= 0xFEE0
-	case r == 0x3000:
-		r = ' '
-	}
-	return unicode.ToLower(r)
-}
+func fold(r rune) rune { return unicode.ToLower(textfold.Rune(r)) }
 
 // units cuts text into search units: one per Han character, one per run of
 // letters or digits (folded). Punctuation and spaces break the text into

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/banzu-bot/banzu/points"
 	"github.com/banzu-bot/banzu/store"
 )
 
@@ -22,9 +23,8 @@ const (
 	collPersonal = "lesson.personal" // member -> Personal set
 	collCamp     = "lesson.camp"     // member -> Camp
 
-	// PointsLedger is the append-only ledger of points the recognition
-	// feature counts.
-	PointsLedger = "points"
+	// PointsLedger is the shared points ledger (package points).
+	PointsLedger = points.Ledger
 )
 
 // Repo keeps lessons' state in the store.
@@ -264,25 +264,13 @@ func (r *Repo) Hit(ctx context.Context, member, qid string, now time.Time) (inBo
 	return true, false, r.putJSON(ctx, collWrong, member+"/"+qid, w)
 }
 
-// PointsEntry is one entry of the points ledger.
-type PointsEntry struct {
-	Member string    `json:"member"`
-	Team   string    `json:"team"`
-	Points int       `json:"points"`
-	Reason string    `json:"reason"`
-	Source string    `json:"source"` // "quiz", "contest"
-	Ref    string    `json:"ref"`    // the session id
-	At     time.Time `json:"at"`
-}
+// PointsEntry is an entry of the shared points ledger; lessons write Source
+// "quiz", "contest" or "practice" and the session id as Ref.
+type PointsEntry = points.Entry
 
 // AddPoints appends to the points ledger once per idempotency key.
 func (r *Repo) AddPoints(ctx context.Context, idem string, e PointsEntry) error {
-	b, err := json.Marshal(e)
-	if err != nil {
-		return err
-	}
-	_, _, err = r.st.Append(ctx, PointsLedger, idem, b)
-	return err
+	return points.Append(ctx, r.st, idem, e)
 }
 
 // Personal is one person's own question set: a /review, a camp day's

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/banzu-bot/banzu/textfold"
 )
 
 // Layout is the date layout of every Range bound.
@@ -182,13 +184,10 @@ func parseDates(s string, today time.Time) (Range, error) {
 // a Chinese input method's full-width mode) into half-width ones.
 func foldWidth(s string) string {
 	return strings.Map(func(r rune) rune {
-		switch {
-		case r == '\u3000':
-			return ' '
-		case r >= '！' && r <= '｝': // ～ stays: it is a range separator as it is
-			return r - 0xFEE0
+		if r == '～' { // stays: it is a range separator as it is
+			return r
 		}
-		return r
+		return textfold.Rune(r)
 	}, s)
 }
 

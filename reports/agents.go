@@ -77,12 +77,7 @@ func (b *Builder) agentsSheet(f *excelize.File, st *styles, req *Request, data [
 			n++
 		}
 	}
-	if n == 0 {
-		if err := t.empty(""); err != nil {
-			return err
-		}
-	}
-	return t.finish()
+	return t.finishRows(n)
 }
 
 // rankOrder lists a team's agents best rank first (the sheet's first column

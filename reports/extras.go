@@ -2,40 +2,10 @@ package reports
 
 import (
 	"context"
-	"encoding/json"
 	"time"
+
+	"github.com/banzu-bot/banzu/points"
 )
-
-// PointsLedger is the store ledger where features record points.
-const PointsLedger = "points"
-
-// PointsEntry is one entry of the points ledger. At (or Date) places it in
-// time; entries with neither cannot be placed in a period and are left out.
-type PointsEntry struct {
-	Member string `json:"member"`
-	Team   string `json:"team"`
-	Points int    `json:"points"`
-	Reason string `json:"reason"`
-	Source string `json:"source"`
-	Ref    string `json:"ref"`
-	At     string `json:"at,omitempty"`   // RFC 3339
-	Date   string `json:"date,omitempty"` // YYYY-MM-DD
-}
-
-// when returns the entry's time, false when it has none.
-func (e *PointsEntry) when(loc *time.Location) (time.Time, bool) {
-	if e.At != "" {
-		if t, err := time.Parse(time.RFC3339, e.At); err == nil {
-			return t.In(loc), true
-		}
-	}
-	if e.Date != "" {
-		if t, err := time.ParseInLocation(time.DateOnly, e.Date, loc); err == nil {
-			return t, true
-		}
-	}
-	return time.Time{}, false
-}
 
 // extras is what the other features contribute, per team id.
 type extras struct {
@@ -116,12 +86,11 @@ func (b *Builder) readPoints(ctx context.Context, req *Request, data []*teamData
 	}
 	loc := req.From.Location()
 	end := req.To.AddDate(0, 0, 1)
-	return b.Points.Ledger(ctx, PointsLedger, 0, func(_ int64, raw []byte) error {
-		var e PointsEntry
-		if json.Unmarshal(raw, &e) != nil || !teams[e.Team] || e.Member == "" {
+	return points.Scan(ctx, b.Points, func(e *points.Entry) error {
+		if !teams[e.Team] || e.Member == "" {
 			return nil
 		}
-		at, ok := e.when(loc)
+		at, ok := e.When(loc)
 		if !ok {
 			x.untimed++
 			return nil

@@ -98,12 +98,7 @@ func (b *Builder) lessonSheet(f *excelize.File, st *styles, req *Request, data [
 			}
 		}
 	}
-	if n == 0 {
-		if err := t.empty(""); err != nil {
-			return err
-		}
-	}
-	return t.finish()
+	return t.finishRows(n)
 }
 
 // topTopics returns the n topics with the highest weights.
@@ -179,12 +174,7 @@ func (b *Builder) knowledgeSheet(f *excelize.File, st *styles, req *Request, dat
 			}
 		}
 	}
-	if n == 0 {
-		if err := t.empty(""); err != nil {
-			return err
-		}
-	}
-	return t.finish()
+	return t.finishRows(n)
 }
 
 // awardSheet writes 荣誉勋章: every award, badge and title of the period.
@@ -223,10 +213,5 @@ func (b *Builder) awardSheet(f *excelize.File, st *styles, req *Request, data []
 			n++
 		}
 	}
-	if n == 0 {
-		if err := t.empty(""); err != nil {
-			return err
-		}
-	}
-	return t.finish()
+	return t.finishRows(n)
 }

@@ -98,10 +98,5 @@ func (b *Builder) ranking(f *excelize.File, st *styles, req *Request, data []*te
 			}
 		}
 	}
-	if n == 0 {
-		if err := t.empty(""); err != nil {
-			return err
-		}
-	}
-	return t.finish()
+	return t.finishRows(n)
 }

@@ -105,6 +105,16 @@ func (t *table) empty(msg string) error {
 	return t.add(v)
 }
 
+// finishRows finishes a table of n rows; one without rows says 暂无数据.
+func (t *table) finishRows(n int) error {
+	if n == 0 {
+		if err := t.empty(""); err != nil {
+			return err
+		}
+	}
+	return t.finish()
+}
+
 // finish adds the table (filters) over the rows written and flushes.
 func (t *table) finish() error {
 	last := max(t.row, t.first+1)

@@ -3,7 +3,6 @@ package reports
 import (
 	"fmt"
 	"math"
-	"strconv"
 	"strings"
 
 	"github.com/banzu-bot/banzu/kpi"
@@ -99,26 +98,10 @@ func chatChecks(checks []kpi.Check) map[string]kpi.Check {
 }
 
 // count renders 12345 as "12,345".
-func chatCount(v float64) string { return chatThousands(strconv.FormatInt(int64(math.Round(v)), 10)) }
+func chatCount(v float64) string { return kpi.Thousands(v) }
 
 // money renders yuan as "¥12,345" (no fen: chat summaries are glanced at).
 func chatMoney(v float64) string { return "¥" + chatCount(v) }
-
-func chatThousands(s string) string {
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
-}
 
 // joinNames lists at most max entries and says how many more there are.
 func chatJoin(items []string, max int) string {

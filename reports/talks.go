@@ -75,10 +75,5 @@ func (b *Builder) talkSheet(f *excelize.File, st *styles, req *Request, data []*
 			n++
 		}
 	}
-	if n == 0 {
-		if err := t.empty(""); err != nil {
-			return err
-		}
-	}
-	return t.finish()
+	return t.finishRows(n)
 }

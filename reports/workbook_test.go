@@ -2,7 +2,6 @@ package reports
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"strconv"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/banzu-bot/banzu/config"
 	"github.com/banzu-bot/banzu/kpi"
+	"github.com/banzu-bot/banzu/points"
 )
 
 func TestText(t *testing.T) {
@@ -76,15 +76,14 @@ func TestWorkbookUserTextAndProviders(t *testing.T) {
 	if err := repo.PutBatch(ctx, recs); err != nil {
 		t.Fatal(err)
 	}
-	for _, e := range []PointsEntry{
-		{Member: "a", Team: "t", Points: 30, Source: "quiz", At: "2026-10-05T10:00:00+08:00"},
-		{Member: "b", Team: "t", Points: 50, Source: "knowledge", Date: "2026-10-31"},
-		{Member: "b", Team: "t", Points: 999, Source: "quiz", At: "2026-11-01T00:00:00+08:00"}, // next month
-		{Member: "a", Team: "t", Points: 7, Source: "quiz"},                                    // no time
-		{Member: "a", Team: "other", Points: 500, Date: "2026-10-03"},
+	for _, raw := range []string{ // as the writers stored them
+		`{"member":"a","team":"t","points":30,"source":"quiz","at":"2026-10-05T10:00:00+08:00"}`,
+		`{"member":"b","team":"t","points":50,"source":"knowledge","date":"2026-10-31"}`,
+		`{"member":"b","team":"t","points":999,"source":"quiz","at":"2026-11-01T00:00:00+08:00"}`, // next month
+		`{"member":"a","team":"t","points":7,"source":"quiz"}`,                                    // no time
+		`{"member":"a","team":"other","points":500,"date":"2026-10-03"}`,
 	} {
-		raw, _ := json.Marshal(e)
-		if _, _, err := st.Append(ctx, PointsLedger, "", raw); err != nil {
+		if _, _, err := st.Append(ctx, points.Ledger, "", []byte(raw)); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -238,12 +238,22 @@ func msgKey(chat string, id int64) string { return fmt.Sprintf("%s/%012d", chat,
 
 // Messages returns a chat's messages with id greater than after, in order.
 func (p *Platform) Messages(ctx context.Context, chat string, after int64, limit int) ([]Entry, error) {
-	var out []Entry
+	return p.scanMessages(ctx, chat, after, limit, nil, func(e Entry) (Entry, bool) { return e, true })
+}
+
+// scanMessages appends to out, in order, the messages of chat with id
+// greater than after that keep lets through (as keep returns them), until
+// out holds limit entries (no limit when limit is 0).
+func (p *Platform) scanMessages(ctx context.Context, chat string, after int64, limit int, out []Entry, keep func(Entry) (Entry, bool)) ([]Entry, error) {
 	stop := fmt.Errorf("enough")
 	err := p.st.Scan(ctx, msgColl, msgKey(chat, after+1), chat+"/~", func(_ string, v []byte) error {
 		var e Entry
 		if err := json.Unmarshal(v, &e); err != nil {
 			return err
+		}
+		e, ok := keep(e)
+		if !ok {
+			return nil
 		}
 		out = append(out, e)
 		if limit > 0 && len(out) >= limit {
@@ -326,25 +336,12 @@ func (p *Platform) View(ctx context.Context, chat, viewer string, after int64, l
 		}
 	}
 	slices.SortFunc(out, func(a, b Entry) int { return cmp.Compare(a.ID, b.ID) })
-	stop := fmt.Errorf("enough")
-	err := p.st.Scan(ctx, msgColl, msgKey(chat, after+1), chat+"/~", func(_ string, v []byte) error {
-		var e Entry
-		if err := json.Unmarshal(v, &e); err != nil {
-			return err
-		}
+	return p.scanMessages(ctx, chat, after, limit, out, func(e Entry) (Entry, bool) {
 		if !visible(e) {
-			return nil
+			return e, false
 		}
-		out = append(out, apply(e))
-		if limit > 0 && len(out) >= limit {
-			return stop
-		}
-		return nil
+		return apply(e), true
 	})
-	if err == stop {
-		err = nil
-	}
-	return out, err
 }
 
 // File returns a stored file by id.

@@ -71,9 +71,7 @@ func botError(err error) error {
 	if err == nil {
 		return nil
 	}
-	var re *bot.RetryError
-	var pe *bot.PermanentError
-	if errors.As(err, &re) || errors.As(err, &pe) {
+	if bot.Classified(err) {
 		return err
 	}
 	var ae *apiError

@@ -1,8 +1,9 @@
 package dingtalk
 
 import (
-	"math/rand/v2"
 	"time"
+
+	"github.com/banzu-bot/banzu/bot"
 )
 
 // Backoff paces stream reconnects: exponential from Initial, doubled per
@@ -32,12 +33,4 @@ func (b Backoff) withDefaults() Backoff {
 }
 
 // delay returns the wait before reconnect attempt n (0-based).
-func (b Backoff) delay(n int) time.Duration {
-	d := b.Initial
-	for i := 0; i < n && d < b.Max; i++ {
-		d *= 2
-	}
-	d = min(d, b.Max)
-	half := d / 2
-	return half + rand.N(d-half+1)
-}
+func (b Backoff) delay(n int) time.Duration { return bot.Backoff(n, b.Initial, b.Max) }

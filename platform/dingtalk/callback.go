@@ -57,7 +57,7 @@ func (p *Platform) serveCallback(w http.ResponseWriter, r *http.Request) {
 	}
 	if ok {
 		if err := p.accept(r.Context(), ev); err != nil {
-			p.log.Warn("dingtalk callback: event not stored, asking for redelivery", "message_id", ev.MessageID, "error", err)
+			p.log.Warn("dingtalk callback: event not stored, asking for redelivery", "msg_id", ev.MessageID, "error", err)
 			http.Error(w, "busy", http.StatusServiceUnavailable)
 			return
 		}

@@ -79,7 +79,7 @@ func (p *Platform) parseMessage(body []byte) (ev bot.Event, ok bool, err error) 
 	}
 	if !ok {
 		p.log.Info("dingtalk message type not supported, ignored",
-			"msg_type", in.MsgType, "message_id", in.MsgID, "chat_id", in.ConversationID)
+			"msg_type", in.MsgType, "msg_id", in.MsgID, "chat_id", in.ConversationID)
 	}
 	return ev, ok, nil
 }

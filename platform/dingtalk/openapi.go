@@ -63,18 +63,26 @@ func encodeParam(param any) (string, error) {
 	return s, nil
 }
 
+// robotBody completes the body of a robot message call to the recipients in
+// to: the robot code, the message key and the encoded msgParam. A message
+// over DingTalk's size limit is a permanent error.
+func (p *Platform) robotBody(m robotMessage, to map[string]any) (map[string]any, error) {
+	param, err := encodeParam(m.param)
+	if err != nil {
+		return nil, &bot.PermanentError{Err: err}
+	}
+	to["robotCode"] = p.cfg.RobotCode
+	to["msgKey"] = m.key
+	to["msgParam"] = param
+	return to, nil
+}
+
 // sendGroup posts messages, in order, into a group through groupMessages/send.
 func (p *Platform) sendGroup(ctx context.Context, openConversationID string, msgs []robotMessage) error {
 	for _, m := range msgs {
-		param, err := encodeParam(m.param)
+		body, err := p.robotBody(m, map[string]any{"openConversationId": openConversationID})
 		if err != nil {
-			return &bot.PermanentError{Err: err}
-		}
-		body := map[string]any{
-			"robotCode":          p.cfg.RobotCode,
-			"openConversationId": openConversationID,
-			"msgKey":             m.key,
-			"msgParam":           param,
+			return err
 		}
 		if _, err := p.postRobot(ctx, "groupMessages/send", pathGroupSend, body); err != nil {
 			return err
@@ -91,15 +99,9 @@ func (p *Platform) sendUsers(ctx context.Context, userIDs []string, msgs []robot
 		return &bot.PermanentError{Err: fmt.Errorf("dingtalk: batchSend takes 1 to %d users, got %d", maxOtoUsers, len(userIDs))}
 	}
 	for _, m := range msgs {
-		param, err := encodeParam(m.param)
+		body, err := p.robotBody(m, map[string]any{"userIds": userIDs})
 		if err != nil {
-			return &bot.PermanentError{Err: err}
-		}
-		body := map[string]any{
-			"robotCode": p.cfg.RobotCode,
-			"userIds":   userIDs,
-			"msgKey":    m.key,
-			"msgParam":  param,
+			return err
 		}
 		respBody, err := p.postRobot(ctx, "oToMessages/batchSend", pathOtoSend, body)
 		if err != nil {

@@ -130,7 +130,7 @@ func New(cfg config.DingTalk, teams []config.Team, opts Options) (*Platform, err
 	}
 	store := opts.Tokens
 	if store == nil {
-		store = NewMemoryTokenStore()
+		store = bot.NewMemoryTokens()
 	}
 	p.tokens = &tokenSource{p: p, store: store, key: "dingtalk:access_token:" + cfg.ClientID}
 	return p, nil

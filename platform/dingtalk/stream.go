@@ -163,7 +163,7 @@ func (p *Platform) handleFrame(ctx context.Context, conn *websocket.Conn, data [
 			err := p.accept(actx, ev)
 			cancel()
 			if err != nil {
-				p.log.Warn("dingtalk stream: event not stored, asking for redelivery", "message_id", ev.MessageID, "error", err)
+				p.log.Warn("dingtalk stream: event not stored, asking for redelivery", "msg_id", ev.MessageID, "error", err)
 				a.Code, a.Message, a.Data = ackRetryCode, "store unavailable, send again", ""
 			}
 		}

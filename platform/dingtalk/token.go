@@ -29,42 +29,6 @@ type TokenStore interface {
 	Put(ctx context.Context, key, token string, expires time.Time) error
 }
 
-// MemoryTokenStore is a TokenStore in memory, safe for concurrent use.
-type MemoryTokenStore struct {
-	mu sync.Mutex
-	m  map[string]memToken
-}
-
-type memToken struct {
-	token   string
-	expires time.Time
-}
-
-// NewMemoryTokenStore returns an empty in-memory token cache.
-func NewMemoryTokenStore() *MemoryTokenStore {
-	return &MemoryTokenStore{m: map[string]memToken{}}
-}
-
-// Get implements TokenStore.
-func (s *MemoryTokenStore) Get(_ context.Context, key string) (string, time.Time, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	t := s.m[key]
-	return t.token, t.expires, nil
-}
-
-// Put implements TokenStore.
-func (s *MemoryTokenStore) Put(_ context.Context, key, token string, expires time.Time) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if token == "" {
-		delete(s.m, key)
-		return nil
-	}
-	s.m[key] = memToken{token: token, expires: expires}
-	return nil
-}
-
 // tokenSource hands out the app's access token, fetching it when the cache
 // has none or it expires within tokenRefreshMargin. One fetch at a time.
 type tokenSource struct {

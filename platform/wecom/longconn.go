@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -17,7 +16,6 @@ import (
 
 	"github.com/banzu-bot/banzu/bot"
 	"github.com/banzu-bot/banzu/config"
-	"github.com/banzu-bot/banzu/store"
 )
 
 // Transports of the intelligent robot (wecom.aibot.mode).
@@ -110,13 +108,7 @@ func (t LongConnTuning) withDefaults() LongConnTuning {
 // backoff is the wait before reconnect attempt n (0-based), drawn from
 // [d/2, d] where d doubles from BackoffInitial up to BackoffMax.
 func (t LongConnTuning) backoff(n int) time.Duration {
-	d := t.BackoffInitial
-	for i := 0; i < n && d < t.BackoffMax; i++ {
-		d *= 2
-	}
-	d = min(d, t.BackoffMax)
-	half := d / 2
-	return half + rand.N(d-half+1)
+	return bot.Backoff(n, t.BackoffInitial, t.BackoffMax)
 }
 
 // Keys of Event.Reply in long-connection mode.
@@ -136,12 +128,11 @@ const (
 	ReplyTaskKey = "task_id"
 )
 
-// Store keys of the replica coordination.
+// Keys of the replica coordination (in a LeaseStore).
 const (
 	leasePrefix   = "wecom-longconn:" // + bot id: the lease of the holder
-	longconnColl  = "wecom.longconn"
-	wantPrefix    = "want:"   // + bot id: a replica that must send asks for the connection
-	kickedPrefix  = "kicked:" // + bot id: unix ns of a disconnected_event; replicas started before it stay down
+	wantPrefix    = "want:"           // + bot id: a replica that must send asks for the connection
+	kickedPrefix  = "kicked:"         // + bot id: unix ns of a disconnected_event; replicas started before it stay down
 	maxFrameBytes = 1 << 20
 )
 
@@ -154,7 +145,7 @@ var (
 type longConn struct {
 	tune        LongConnTuning
 	url         string
-	st          store.Store // nil: a single process, no lease
+	st          LeaseStore // nil: a single process, no lease
 	owner       string
 	listenMu    sync.Mutex
 	cur         atomic.Pointer[wsConn] // the subscribed connection, or nil
@@ -253,7 +244,7 @@ func (p *Platform) awaitLease(ctx context.Context) bool {
 				p.log.Warn("wecom long connection: cannot read the lease", "error", err)
 			case held:
 				if ok && w.Owner == p.lc.owner {
-					_ = p.lc.st.Delete(ctx, longconnColl, wantPrefix+p.cfg.AIBot.BotID)
+					_ = p.lc.st.Delete(ctx, wantPrefix+p.cfg.AIBot.BotID)
 				}
 				p.log.Info("wecom long connection lease acquired", "owner", p.lc.owner)
 				return true
@@ -376,8 +367,8 @@ type want struct {
 func (w want) fresh(ttl time.Duration) bool { return time.Since(time.Unix(0, w.At)) < ttl }
 
 func (p *Platform) readWant(ctx context.Context) (want, bool) {
-	v, err := p.lc.st.Get(ctx, longconnColl, wantPrefix+p.cfg.AIBot.BotID)
-	if err != nil {
+	v, found, err := p.lc.st.Get(ctx, wantPrefix+p.cfg.AIBot.BotID)
+	if err != nil || !found {
 		return want{}, false
 	}
 	var w want
@@ -399,7 +390,7 @@ func (p *Platform) wantConnection(ctx context.Context) {
 		return
 	}
 	v, _ := json.Marshal(want{Owner: p.lc.owner, At: now.UnixNano()})
-	if err := p.lc.st.Put(ctx, longconnColl, wantPrefix+p.cfg.AIBot.BotID, v); err != nil {
+	if err := p.lc.st.Put(ctx, wantPrefix+p.cfg.AIBot.BotID, v); err != nil {
 		p.log.Warn("wecom long connection: cannot ask for the connection", "error", err)
 	}
 }
@@ -425,9 +416,7 @@ func (p *Platform) Reconnect(ctx context.Context) (bool, error) {
 	was := p.Kicked()
 	var err error
 	if p.lc.st != nil {
-		if err = p.lc.st.Delete(ctx, longconnColl, kickedPrefix+p.cfg.AIBot.BotID); errors.Is(err, store.ErrNotFound) {
-			err = nil
-		}
+		err = p.lc.st.Delete(ctx, kickedPrefix+p.cfg.AIBot.BotID)
 	}
 	select {
 	case p.lc.wake <- struct{}{}:
@@ -445,7 +434,7 @@ func (p *Platform) recordKick(ctx context.Context) {
 	}
 	now := time.Now().UnixNano()
 	if p.lc.st != nil {
-		if err := p.lc.st.Put(ctx, longconnColl, kickedPrefix+p.cfg.AIBot.BotID, []byte(strconv.FormatInt(now, 10))); err != nil {
+		if err := p.lc.st.Put(ctx, kickedPrefix+p.cfg.AIBot.BotID, []byte(strconv.FormatInt(now, 10))); err != nil {
 			p.log.Warn("wecom long connection: cannot record the kick for the other replicas", "error", err)
 		}
 	}
@@ -480,8 +469,8 @@ func (p *Platform) storedKick(ctx context.Context) (int64, bool) {
 	if p.lc.st == nil {
 		return 0, false
 	}
-	v, err := p.lc.st.Get(ctx, longconnColl, kickedPrefix+p.cfg.AIBot.BotID)
-	if err != nil {
+	v, found, err := p.lc.st.Get(ctx, kickedPrefix+p.cfg.AIBot.BotID)
+	if err != nil || !found {
 		return 0, false
 	}
 	ns, err := strconv.ParseInt(string(v), 10, 64)
@@ -514,7 +503,7 @@ func (p *Platform) awaitReconnect(ctx context.Context) bool {
 			reason = "wecom.aibot.reconnect_after_kick_minutes passed"
 		case <-poll.C:
 			if p.lc.st != nil {
-				if _, err := p.lc.st.Get(ctx, longconnColl, kickedPrefix+p.cfg.AIBot.BotID); errors.Is(err, store.ErrNotFound) {
+				if _, found, err := p.lc.st.Get(ctx, kickedPrefix+p.cfg.AIBot.BotID); err == nil && !found {
 					reason = "operator asked (on another replica)"
 				}
 			}
@@ -522,7 +511,7 @@ func (p *Platform) awaitReconnect(ctx context.Context) bool {
 	}
 	p.lc.kickedAt.Store(0)
 	if p.lc.st != nil {
-		if err := p.lc.st.Delete(ctx, longconnColl, kickedPrefix+p.cfg.AIBot.BotID); err != nil && !errors.Is(err, store.ErrNotFound) {
+		if err := p.lc.st.Delete(ctx, kickedPrefix+p.cfg.AIBot.BotID); err != nil {
 			p.log.Warn("wecom long connection: cannot clear the kick record", "error", err)
 		}
 	}
@@ -644,7 +633,7 @@ func (p *Platform) readLoop(ctx context.Context, w *wsConn) error {
 				return err
 			}
 		default:
-			p.log.Debug("wecom long connection: frame ignored", "cmd", f.Cmd)
+			p.log.Debug("wecom long connection: frame ignored", "command", f.Cmd)
 		}
 	}
 }
@@ -678,11 +667,11 @@ func (p *Platform) onCallback(w *wsConn, f Frame) error {
 	}
 	ev, ok, err := DecodeEvent(f.Body, received)
 	if err != nil {
-		p.log.Warn("wecom long connection: callback not decodable", "cmd", f.Cmd, "req_id", f.Headers.ReqID, "error", err)
+		p.log.Warn("wecom long connection: callback not decodable", "command", f.Cmd, "req_id", f.Headers.ReqID, "error", err)
 		return nil
 	}
 	if !ok {
-		p.log.Debug("wecom long connection: nothing to handle", "cmd", f.Cmd, "msg_id", ev.MessageID)
+		p.log.Debug("wecom long connection: nothing to handle", "command", f.Cmd, "msg_id", ev.MessageID)
 		return nil
 	}
 	// A reply goes back on this connection with the callback's req_id;

@@ -170,7 +170,7 @@ func (p *Platform) respondCmd(ctx context.Context, w *wsConn, cmd, reqID string,
 	case err == nil:
 		return true, nil
 	case errors.As(err, &fe) && !retryable(fe.ErrCode):
-		p.log.Info("wecom reply refused, sending it another way", "cmd", cmd, "req_id", reqID, "errcode", fe.ErrCode, "errmsg", fe.ErrMsg)
+		p.log.Info("wecom reply refused, sending it another way", "command", cmd, "req_id", reqID, "errcode", fe.ErrCode, "errmsg", fe.ErrMsg)
 		return false, nil
 	}
 	w.releaseReply(reqID)
@@ -291,9 +291,7 @@ func longConnError(err error) error {
 	if err == nil {
 		return nil
 	}
-	var re *bot.RetryError
-	var pe *bot.PermanentError
-	if errors.As(err, &re) || errors.As(err, &pe) {
+	if bot.Classified(err) {
 		return err
 	}
 	var fe *FrameError

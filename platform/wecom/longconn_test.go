@@ -44,7 +44,7 @@ func startLongConn(t *testing.T, srv *wecomtest.Server, secret string, st store.
 	t.Helper()
 	s := newSink()
 	cfg := config.WeCom{AIBot: config.WeComAIBot{BotID: lcBot, Secret: secret, WSURL: srv.URL()}}
-	p, err := New(cfg, teams, Options{Logger: quietLog, Handle: s.handle, Store: st, LongConn: tune})
+	p, err := New(cfg, teams, Options{Logger: quietLog, Handle: s.handle, Leases: leasesOf(st), LongConn: tune})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,35 +9,19 @@ import (
 	"sync"
 	"time"
 
-	"github.com/go-redis/redis/v8"
-	"github.com/silenceper/wechat/v2/cache"
-
 	"github.com/banzu-bot/banzu/bot"
 )
-
-// newTokenCache is silenceper's Redis cache over rc, or its memory cache.
-func newTokenCache(rc redis.UniversalClient) cache.Cache {
-	if rc == nil {
-		return cache.NewMemory()
-	}
-	// NewRedis always builds its own client; it never dials (connections are
-	// lazy) and, with IdleTimeout -1, starts no reaper goroutine. SetConn
-	// replaces it with the shared client.
-	c := cache.NewRedis(context.Background(), &cache.RedisOpts{Host: "unused:0", IdleTimeout: -1})
-	c.SetConn(rc)
-	return c
-}
 
 // tokenSource fetches and caches the self-built app's access_token. Fetches
 // are serialised so a burst of sends makes one gettoken call.
 type tokenSource struct {
 	p     *Platform
-	cache cache.Cache
+	store TokenStore
 	mu    sync.Mutex
 }
 
-func newTokenSource(p *Platform, c cache.Cache) *tokenSource {
-	return &tokenSource{p: p, cache: c}
+func newTokenSource(p *Platform, s TokenStore) *tokenSource {
+	return &tokenSource{p: p, store: s}
 }
 
 // errAppNotConfigured means corp_id, corp_secret or agent_id is missing.
@@ -47,10 +31,14 @@ func (t *tokenSource) key() string {
 	return "banzu:wecom:access_token:" + t.p.cfg.CorpID + ":" + strconv.Itoa(t.p.cfg.AgentID)
 }
 
-// cached returns the cached token or "".
+// cached returns the cached token, or "" when there is none, it expired or
+// the cache cannot be read.
 func (t *tokenSource) cached(ctx context.Context) string {
-	v, _ := cache.GetContext(ctx, t.cache, t.key()).(string)
-	return v
+	tok, exp, err := t.store.Get(ctx, t.key())
+	if err != nil || tok == "" || !t.p.now().Before(exp) {
+		return ""
+	}
+	return tok
 }
 
 // get returns a valid access token, fetching one when none is cached.
@@ -88,7 +76,7 @@ func (t *tokenSource) get(ctx context.Context) (string, error) {
 	if ttl < time.Minute {
 		ttl = time.Minute
 	}
-	if err := cache.SetContext(ctx, t.cache, t.key(), res.AccessToken, ttl); err != nil {
+	if err := t.store.Put(ctx, t.key(), res.AccessToken, t.p.now().Add(ttl)); err != nil {
 		t.p.log.Warn("wecom access token not cached", "error", err)
 	}
 	return res.AccessToken, nil
@@ -99,7 +87,7 @@ func (t *tokenSource) invalidate(ctx context.Context, tok string) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if t.cached(ctx) == tok {
-		if err := cache.DeleteContext(ctx, t.cache, t.key()); err != nil {
+		if err := t.store.Put(ctx, t.key(), "", time.Time{}); err != nil {
 			t.p.log.Warn("wecom access token not dropped", "error", err)
 		}
 	}

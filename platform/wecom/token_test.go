@@ -2,27 +2,16 @@ package wecom
 
 import (
 	"context"
-	"os"
 	"testing"
-
-	"github.com/go-redis/redis/v8"
+	"time"
 
 	"github.com/banzu-bot/banzu/bot"
 	"github.com/banzu-bot/banzu/config"
 )
 
-// TestTokenSharedThroughRedis needs a Redis server: set WECOM_TEST_REDIS_ADDR
-// (e.g. 127.0.0.1:6379; database 15 is flushed).
-func TestTokenSharedThroughRedis(t *testing.T) {
-	addr := os.Getenv("WECOM_TEST_REDIS_ADDR")
-	if addr == "" {
-		t.Skip("WECOM_TEST_REDIS_ADDR not set")
-	}
-	rc := redis.NewClient(&redis.Options{Addr: addr, DB: 15})
-	defer rc.Close()
-	if err := rc.FlushDB(context.Background()).Err(); err != nil {
-		t.Fatal(err)
-	}
+// TestTokenShared: two replicas on one TokenStore fetch the access token
+// once, and it is kept with a margin before WeCom's expiry.
+func TestTokenShared(t *testing.T) {
 	fetched := 0
 	api := newFakeAPI(t, func(c call, n int) (int, string) {
 		if c.Path == "/cgi-bin/gettoken" {
@@ -32,8 +21,10 @@ func TestTokenSharedThroughRedis(t *testing.T) {
 		return 200, `{"errcode":0}`
 	})
 	cfg := config.WeCom{CorpID: "wwcorp", CorpSecret: "s", AgentID: 7, APIBase: api.URL}
+	tokens := bot.NewMemoryTokens()
+	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 	for range 2 { // two replicas
-		p, err := New(cfg, nil, Options{Redis: rc, Logger: quietLog})
+		p, err := New(cfg, nil, Options{Tokens: tokens, Logger: quietLog, Now: func() time.Time { return now }})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -43,10 +34,23 @@ func TestTokenSharedThroughRedis(t *testing.T) {
 		_ = p.Close()
 	}
 	if fetched != 1 {
-		t.Fatalf("%d gettoken calls, want 1 shared through Redis", fetched)
+		t.Fatalf("%d gettoken calls, want 1 shared", fetched)
 	}
-	ttl := rc.TTL(context.Background(), "banzu:wecom:access_token:wwcorp:7").Val()
-	if ttl <= 0 || ttl.Seconds() > 7200-300 {
-		t.Fatalf("ttl %v", ttl)
+	tok, exp, _ := tokens.Get(context.Background(), "banzu:wecom:access_token:wwcorp:7")
+	if tok != "SHARED" || !exp.Equal(now.Add((7200-300)*time.Second)) {
+		t.Fatalf("cached %q until %v", tok, exp)
+	}
+	// Expired: the next send fetches a new one.
+	now = exp
+	p, err := New(cfg, nil, Options{Tokens: tokens, Logger: quietLog, Now: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	if err := p.Send(ctx, bot.Destination{UserID: "u"}, bot.Message{Text: "x"}); err != nil {
+		t.Fatal(err)
+	}
+	if fetched != 2 {
+		t.Fatalf("%d gettoken calls after expiry, want 2", fetched)
 	}
 }

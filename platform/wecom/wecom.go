@@ -21,8 +21,9 @@
 // they hard-code qyapi.weixin.qq.com, use the process-global
 // util.DefaultHTTPClient (no timeout) and take no context, and redirecting them
 // needs util.SetURIModifier, another process global. From silenceper/wechat it
-// keeps the signature and encryption helpers and the token cache (memory, or
-// Redis so that replicas share one access token).
+// keeps the signature and encryption helpers. The adapter knows no store: the
+// core shares the access token and the long connection's lease between
+// replicas through the small TokenStore and LeaseStore interfaces.
 package wecom
 
 import (
@@ -37,11 +38,8 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/go-redis/redis/v8"
-
 	"github.com/banzu-bot/banzu/bot"
 	"github.com/banzu-bot/banzu/config"
-	"github.com/banzu-bot/banzu/store"
 )
 
 // Defaults used when the configuration leaves a value empty.
@@ -56,9 +54,9 @@ type Options struct {
 	Logger *slog.Logger
 	// HTTPClient makes every outgoing call; a client with a 15 s timeout when nil.
 	HTTPClient *http.Client
-	// Redis, when set, holds the self-built app's access token so replicas
-	// share it (silenceper's Redis cache); an in-process cache when nil.
-	Redis redis.UniversalClient
+	// Tokens, when set, holds the self-built app's access token so replicas
+	// share it; an in-process cache when nil.
+	Tokens TokenStore
 	// Handle stores every incoming event durably (the bot's Dispatch). A
 	// callback is answered 200, and a long-connection frame taken, only after
 	// it returned nil; on an error the callback is answered 503 so that WeCom
@@ -66,10 +64,10 @@ type Options struct {
 	Handle bot.Accept
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
-	// Store, when set, coordinates replicas in long-connection mode: one
+	// Leases, when set, coordinates replicas in long-connection mode: one
 	// process holds the connection through a lease in it (see Listen).
 	// Without it the process connects on its own.
-	Store store.Store
+	Leases LeaseStore
 	// Owner names this process in the lease; a random id when empty.
 	Owner string
 	// LongConn paces the long connection; DefaultLongConnTuning for zero fields.
@@ -135,7 +133,7 @@ func New(cfg config.WeCom, teams []config.Team, opts Options) (*Platform, error)
 	if tune.Takeover == 0 && cfg.AIBot.ReconnectAfterKick > 0 {
 		tune.Takeover = time.Duration(cfg.AIBot.ReconnectAfterKick) * time.Minute
 	}
-	p.lc = &longConn{tune: tune.withDefaults(), url: wsURL, st: opts.Store, owner: owner,
+	p.lc = &longConn{tune: tune.withDefaults(), url: wsURL, st: opts.Leases, owner: owner,
 		started: time.Now(), wake: make(chan struct{}, 1)}
 	if cfg.AIBot.Token != "" || cfg.AIBot.EncodingAESKey != "" {
 		c, err := newCryptor(cfg.AIBot.Token, cfg.AIBot.EncodingAESKey, "")
@@ -144,7 +142,11 @@ func New(cfg config.WeCom, teams []config.Team, opts Options) (*Platform, error)
 		}
 		p.crypt = c
 	}
-	p.tokens = newTokenSource(p, newTokenCache(opts.Redis))
+	tokens := opts.Tokens
+	if tokens == nil {
+		tokens = bot.NewMemoryTokens()
+	}
+	p.tokens = newTokenSource(p, tokens)
 	handle := opts.Handle
 	if handle == nil {
 		handle = func(context.Context, bot.Event) error { return errNoHandler }

@@ -421,18 +421,7 @@ func (in *inbox) Done(ctx context.Context, id string) error {
 // Retry makes an item waiting again, in its place in arrival order, counting
 // an attempt. It returns store.ErrNotFound when the item does not exist.
 func (in *inbox) Retry(ctx context.Context, id string, reason string) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	err := in.db.Update(func(tx *bolt.Tx) error {
-		t := openInbox(tx)
-		r, ok, err := t.load([]byte(id))
-		if err != nil {
-			return err
-		}
-		if !ok {
-			return store.ErrNotFound
-		}
+	err := in.update(ctx, "retry", id, func(tx *bolt.Tx, t inboxTx, r inboxRecord) error {
 		if err := t.unlink([]byte(id), r); err != nil {
 			return err
 		}
@@ -447,7 +436,7 @@ func (in *inbox) Retry(ctx context.Context, id string, reason string) error {
 		return t.add(metaWaiting, 1)
 	})
 	if err != nil {
-		return fmt.Errorf("embedded: inbox retry %s: %w", id, err)
+		return err
 	}
 	in.notify()
 	return nil
@@ -456,18 +445,7 @@ func (in *inbox) Retry(ctx context.Context, id string, reason string) error {
 // Bury moves an item into the dead-letter ledger in one transaction. It
 // returns store.ErrNotFound when the item does not exist.
 func (in *inbox) Bury(ctx context.Context, id string, reason string) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	err := in.db.Update(func(tx *bolt.Tx) error {
-		t := openInbox(tx)
-		r, ok, err := t.load([]byte(id))
-		if err != nil {
-			return err
-		}
-		if !ok {
-			return store.ErrNotFound
-		}
+	return in.update(ctx, "bury", id, func(tx *bolt.Tx, t inboxTx, r inboxRecord) error {
 		entry, err := json.Marshal(store.DeadLetter{Item: r.item([]byte(id)), Reason: reason, At: time.Now()})
 		if err != nil {
 			return err
@@ -480,8 +458,27 @@ func (in *inbox) Bury(ctx context.Context, id string, reason string) error {
 		}
 		return t.items.Delete([]byte(id))
 	})
+}
+
+// update runs fn on item id in one transaction; store.ErrNotFound when the
+// item does not exist. Errors name op and id.
+func (in *inbox) update(ctx context.Context, op, id string, fn func(tx *bolt.Tx, t inboxTx, r inboxRecord) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	err := in.db.Update(func(tx *bolt.Tx) error {
+		t := openInbox(tx)
+		r, ok, err := t.load([]byte(id))
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return store.ErrNotFound
+		}
+		return fn(tx, t, r)
+	})
 	if err != nil {
-		return fmt.Errorf("embedded: inbox bury %s: %w", id, err)
+		return fmt.Errorf("embedded: inbox %s %s: %w", op, id, err)
 	}
 	return nil
 }
