@@ -17,19 +17,8 @@ import (
 // the chat (see guard) and check the selected member's role as the chat does.
 // Reads come from the same services the commands use; every action is run as
 // a chat command through the bot (console.Server.RunAs), so roles, rules and
-// ledgers are the chat's own.
-func init() {
-	register(Feature{Name: "console-pages", Routes: func(a *App, mux *http.ServeMux) {
-		mux.HandleFunc("GET /console/api/sup/teams", a.supTeams)
-		mux.HandleFunc("GET /console/api/sup/kpi", a.supKPI)
-		mux.HandleFunc("GET /console/api/sup/review", a.supReview)
-		mux.HandleFunc("GET /console/api/sup/awards", a.supAwards)
-		mux.HandleFunc("GET /console/api/sup/lessons", a.supLessons)
-		mux.HandleFunc("GET /console/api/sup/lessons/export", a.supLessonsExport)
-		mux.HandleFunc("POST /console/api/sup/lessons/import", a.supLessonsImport)
-		mux.HandleFunc("POST /console/api/sup/command", a.supCommand)
-	}})
-}
+// ledgers are the chat's own. Their routes are in routes.go; the dashboard,
+// the review queue, the ledger and the lesson bank each have their file.
 
 // supErr is a refusal with its status and Chinese message.
 type supErr struct {

@@ -27,7 +27,7 @@ func (a *App) supReview(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	svc := a.knowledge().Svc
+	svc := a.knowledge.Svc
 	pending, err := svc.Entries(r.Context(), t.ID, knowledge.Pending)
 	if err != nil {
 		supFail(w, &supErr{http.StatusInternalServerError, "读取待审核投稿失败"})
