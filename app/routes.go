@@ -80,11 +80,21 @@ func (a *App) route(pattern string, acc access, h http.Handler) {
 	a.access[path] = acc
 }
 
-// accessOf is the access of a request's path: the route's, else the API's
-// for any path under /api/ (a mistyped API path gets the API's answer, not
-// a request for the console token), else the console's.
+// accessOf is the access of a request's path: the route's (a pattern
+// ending in "/" covers the paths under it, as in the mux), else the API's for
+// any path under /api/ (a mistyped API path gets the API's answer, not a
+// request for the console token), else the console's.
 func (a *App) accessOf(path string) access {
 	if acc, ok := a.access[path]; ok {
+		return acc
+	}
+	best, acc := "", accessConsole
+	for p, pacc := range a.access {
+		if strings.HasSuffix(p, "/") && strings.HasPrefix(path, p) && len(p) > len(best) {
+			best, acc = p, pacc
+		}
+	}
+	if best != "" {
 		return acc
 	}
 	if strings.HasPrefix(path, "/api/") {
