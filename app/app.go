@@ -17,9 +17,12 @@ import (
 	"github.com/banzu-bot/banzu/bot"
 	"github.com/banzu-bot/banzu/config"
 	"github.com/banzu-bot/banzu/demo"
+	"github.com/banzu-bot/banzu/handlers"
 	"github.com/banzu-bot/banzu/jobs"
 	"github.com/banzu-bot/banzu/kpi"
 	"github.com/banzu-bot/banzu/platform/console"
+	"github.com/banzu-bot/banzu/platform/dingtalk"
+	"github.com/banzu-bot/banzu/platform/wecom"
 	"github.com/banzu-bot/banzu/store"
 	"github.com/banzu-bot/banzu/store/embedded"
 	"github.com/banzu-bot/banzu/store/redisstore"
@@ -60,8 +63,17 @@ type App struct {
 	origins    *console.Origins // Host and origin checks of the console and API
 	storeWatch *storeWatch      // failed store writes: metrics, logs, /readyz
 
-	featuresMu sync.Mutex
-	features   map[string]any // feature name -> its state (see feature)
+	// The feature handlers that other features, the reports or the HTTP
+	// side share (see buildFeatures).
+	knowledge  *handlers.Knowledge
+	awards     *handlers.Awards
+	lessons    *handlers.Lessons
+	growth     *handlers.Growth
+	background []func(ctx context.Context) // the features' tickers (see Feature.Background)
+
+	wecom    *wecom.Platform    // nil unless configured
+	dingtalk *dingtalk.Platform // nil unless configured
+	access   map[string]access  // path -> who may call it (see routes)
 }
 
 // New builds banzu from cfg. The caller must Close it.
@@ -120,9 +132,6 @@ func (a *App) build(ctx context.Context, opts Options) error {
 	})
 	a.Jobs = jobs.NewRegistry()
 	a.Mux = http.NewServeMux()
-	a.Mux.HandleFunc("GET /healthz", a.healthz)
-	a.Mux.HandleFunc("GET /readyz", a.readyz)
-	a.Mux.HandleFunc("GET /metrics", a.metricsHandler)
 	a.registerGauges()
 	a.storeWatch.register(a.obs.reg)
 	a.install(cmds)
@@ -130,11 +139,12 @@ func (a *App) build(ctx context.Context, opts Options) error {
 	if a.Cfg.Console.Enabled {
 		a.Console = console.New(a.Store, a.now)
 		a.Outbox.AddPlatform(a.Console)
-		srv := console.NewServer(a.Console, dir, a.Bot)
-		srv.Protect(a.origins)
-		srv.Register(a.Mux)
 	}
-	return a.installPlatforms()
+	if err := a.installPlatforms(); err != nil {
+		return err
+	}
+	a.routes()
+	return nil
 }
 
 // TempDir is where this process writes temporary files (uploads, import
@@ -218,14 +228,12 @@ func (a *App) Start(ctx context.Context) (stop func(), err error) {
 			a.listen(intake, l)
 		}(l)
 	}
-	for _, f := range features {
-		if f.Background != nil {
-			bgWG.Add(1)
-			go func(f Feature) {
-				defer bgWG.Done()
-				f.Background(a, bg)
-			}(f)
-		}
+	for _, run := range a.background {
+		bgWG.Add(1)
+		go func() {
+			defer bgWG.Done()
+			run(bg)
+		}()
 	}
 	if err := sched.Start(bg); err != nil {
 		stopIntake()

@@ -8,15 +8,6 @@ import (
 	"github.com/banzu-bot/banzu/store/embedded"
 )
 
-func init() {
-	register(Feature{
-		Name: "backup",
-		Routes: func(a *App, mux *http.ServeMux) {
-			mux.HandleFunc("GET /api/v1/backup", a.backup)
-		},
-	})
-}
-
 // backup streams a consistent copy of the embedded database while banzu runs
 // (GET /api/v1/backup, bearer API token). Restore: stop banzu and put the file
 // in place of data_dir/banzu.db.

@@ -7,28 +7,29 @@ import (
 
 	"github.com/banzu-bot/banzu/awards"
 	"github.com/banzu-bot/banzu/bot"
+	"github.com/banzu-bot/banzu/config"
 	"github.com/banzu-bot/banzu/growth"
 	"github.com/banzu-bot/banzu/handlers"
-	"github.com/banzu-bot/banzu/jobs"
+	"github.com/banzu-bot/banzu/knowledge"
+	"github.com/banzu-bot/banzu/lesson"
 	"github.com/banzu-bot/banzu/reports"
+	"github.com/banzu-bot/banzu/store"
 )
 
 // Growing people: levels and promotion (/level, /path), one-to-ones
 // (/talk, /talks and the monthly reminder). See package growth.
-func init() {
-	register(Feature{
-		Name:     "growth",
-		Commands: func(a *App) []*bot.Command { return a.growth().Commands() },
-		Jobs:     func(a *App) []*jobs.Job { return a.growth().Jobs(a.Bot) },
-	})
+func growthFeature(h *handlers.Growth, b *bot.Bot) Feature {
+	return Feature{Name: "growth", Commands: h.Commands(), Jobs: h.Jobs(b)}
 }
 
-// growth is the growth feature's handler, built from config.
-func (a *App) growth() *handlers.Growth {
+// newGrowth is the growth feature's handler, built from config. A promotion
+// is told to onPromotion (the 伯乐奖 follow-up).
+func newGrowth(st store.Store, cfg *config.Config, kb *knowledge.Service, lessons *lesson.Repo,
+	onPromotion func(context.Context, growth.Promotion) (string, error)) *handlers.Growth {
 	return &handlers.Growth{
-		St: a.Store, Cfg: a.Cfg.Growth, Targets: a.Cfg.Targets,
-		Knowledge: a.knowledge().Svc, Lessons: a.Lessons().Repo,
-		Listeners: []growth.Listener{growth.ListenerFunc(a.referralFollowUp)},
+		St: st, Cfg: cfg.Growth, Targets: cfg.Targets,
+		Knowledge: kb, Lessons: lessons,
+		Listeners: []growth.Listener{growth.ListenerFunc(onPromotion)},
 	}
 }
 
@@ -40,7 +41,7 @@ func (a *App) TalkStats() reports.TalkStats { return handlers.TalkStats{St: a.St
 // referrer the promotion bonus, recorded once in the recognition ledger;
 // the referrer and the supervisor who gave the award hear of it privately.
 func (a *App) referralFollowUp(ctx context.Context, p growth.Promotion) (string, error) {
-	svc := a.awards().Svc
+	svc := a.awards.Svc
 	e, ref, created, err := svc.ReferralFollowUp(ctx, p.Team, p.Member, p.HireDate, growth.Label(p.To), p.At)
 	name := func(id string) string {
 		if m := a.Bot.Directory.Member(id); m != nil {

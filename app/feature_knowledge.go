@@ -2,42 +2,37 @@ package app
 
 import (
 	"context"
+	"time"
 
 	"github.com/banzu-bot/banzu/bot"
 	"github.com/banzu-bot/banzu/config"
 	"github.com/banzu-bot/banzu/demo"
 	"github.com/banzu-bot/banzu/handlers"
-	"github.com/banzu-bot/banzu/jobs"
 	"github.com/banzu-bot/banzu/knowledge"
 	"github.com/banzu-bot/banzu/lesson"
 	"github.com/banzu-bot/banzu/reports"
+	"github.com/banzu-bot/banzu/store"
 )
 
 // Knowledge crowdsourcing: /submit, /ask, /kb, review, re-verification and
 // the weekly jobs (see package knowledge). The service keeps a search cache
-// (checked against the store), so the App builds it once and commands, jobs
-// and the report share it.
-func init() {
-	register(Feature{
-		Name: "knowledge",
-		Commands: func(a *App) []*bot.Command {
-			return a.knowledge().Commands()
-		},
-		Jobs: func(a *App) []*jobs.Job {
-			return a.knowledge().Jobs(a.Bot)
-		},
-		Seeders: func(a *App) []demo.Seeder {
-			return []demo.Seeder{{Name: "knowledge", Seed: func(ctx context.Context, b *bot.Bot) error {
-				name := func(id string) string {
-					if m := b.Directory.Member(id); m != nil {
-						return m.Name
-					}
-					return id
+// (checked against the store), so the App builds it once and commands, jobs,
+// the lesson runner, the console pages and the report share it.
+func knowledgeFeature(h *handlers.Knowledge, b *bot.Bot, st store.Store, set knowledge.Settings, now func() time.Time) Feature {
+	return Feature{
+		Name:     "knowledge",
+		Commands: h.Commands(),
+		Jobs:     h.Jobs(b),
+		Seeders: []demo.Seeder{{Name: "knowledge", Seed: func(ctx context.Context, b *bot.Bot) error {
+			name := func(id string) string {
+				if m := b.Directory.Member(id); m != nil {
+					return m.Name
 				}
-				return knowledge.SeedDemo(ctx, a.Store, knowledgeSettings(a), a.Now(), name)
-			}}}
-		},
-	})
+				return id
+			}
+			return knowledge.SeedDemo(ctx, st, set, now(), name)
+		}}},
+	}
 }
 
 // knowledgeSettings are the knowledge rules from the config.
@@ -67,21 +62,20 @@ func KnowledgeSettings(c config.Knowledge) knowledge.Settings {
 	}
 }
 
-// knowledge is the App's knowledge handler, built once.
-func (a *App) knowledge() *handlers.Knowledge {
-	return a.feature("knowledge", func() any {
-		svc := knowledge.New(a.Store, knowledgeSettings(a), a.Now)
-		f := a.Cfg.Growth.Feedback
-		return &handlers.Knowledge{Svc: svc, Words: newWording(a, svc), Bank: lesson.NewRepo(a.Store),
-			Prune: knowledge.PruneRules{IdleDays: f.IdleDays, MinVotes: f.MinVotes, PoorShare: f.PoorShare, RetireShare: f.RetireShare}}
-	}).(*handlers.Knowledge)
+// newKnowledge is the knowledge handler, built from config; now is the
+// app's clock in the configured time zone.
+func newKnowledge(st store.Store, cfg *config.Config, now func() time.Time) *handlers.Knowledge {
+	svc := knowledge.New(st, KnowledgeSettings(cfg.Knowledge), now)
+	f := cfg.Growth.Feedback
+	return &handlers.Knowledge{Svc: svc, Words: newWording(st, cfg.Growth.Wording, svc), Bank: lesson.NewRepo(st),
+		Prune: knowledge.PruneRules{IdleDays: f.IdleDays, MinVotes: f.MinVotes, PoorShare: f.PoorShare, RetireShare: f.RetireShare}}
 }
 
 // KnowledgeStats provides the workbook's 知识众筹 sheet (for ReportBuilder).
 func (a *App) KnowledgeStats() reports.KnowledgeStats {
-	return handlers.KnowledgeStats{Svc: a.knowledge().Svc}
+	return handlers.KnowledgeStats{Svc: a.knowledge.Svc}
 }
 
 // KnowledgeService is the App's knowledge base, with the configured rules
 // (banzu export knowledge reads it).
-func (a *App) KnowledgeService() *knowledge.Service { return a.knowledge().Svc }
+func (a *App) KnowledgeService() *knowledge.Service { return a.knowledge.Svc }

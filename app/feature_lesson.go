@@ -2,15 +2,16 @@ package app
 
 import (
 	"context"
+	"log/slog"
 	"time"
 
 	"github.com/banzu-bot/banzu/bot"
 	"github.com/banzu-bot/banzu/config"
 	"github.com/banzu-bot/banzu/demo"
 	"github.com/banzu-bot/banzu/handlers"
-	"github.com/banzu-bot/banzu/jobs"
 	"github.com/banzu-bot/banzu/lesson"
 	"github.com/banzu-bot/banzu/reports"
+	"github.com/banzu-bot/banzu/store"
 )
 
 // lessonTick is how often the lesson timelines are checked for due steps.
@@ -18,25 +19,29 @@ const lessonTick = time.Second
 
 // Lessons is the app's micro-lesson runner, one per App: its mutex keeps this
 // process's ticker and commands from advancing a lesson at once.
-func (a *App) Lessons() *handlers.Lessons {
-	return a.feature("lesson", func() any {
-		l := handlers.NewLessons(a.Bot, lesson.NewRepo(a.Store), LessonOptions(a.Cfg.Lesson), nil, "")
-		l.NewHire = a.Cfg.Awards.NewHire
-		l.Titles = a.grantContestTitle
-		l.Practice = &handlers.Drills{Lessons: l, Words: a.knowledge().Words}
-		return l
-	}).(*handlers.Lessons)
+func (a *App) Lessons() *handlers.Lessons { return a.lessons }
+
+// newLessons builds the lesson runner from config; the practice steps check
+// replies with words, and contest titles are recorded through titles.
+func newLessons(b *bot.Bot, st store.Store, cfg *config.Config, words *handlers.Wording,
+	titles func(context.Context, handlers.ContestTitle) error) *handlers.Lessons {
+	l := handlers.NewLessons(b, lesson.NewRepo(st), LessonOptions(cfg.Lesson), nil, "")
+	l.NewHire = cfg.Awards.NewHire
+	l.Titles = titles
+	l.Practice = &handlers.Drills{Lessons: l, Words: words}
+	return l
 }
 
-func init() {
-	register(Feature{
+// lessonFeature is /lesson and its jobs; its background ticker advances the
+// lessons' timelines.
+func lessonFeature(l *handlers.Lessons, log *slog.Logger) Feature {
+	return Feature{
 		Name:      "lesson",
-		Commands:  func(a *App) []*bot.Command { return a.Lessons().Commands() },
-		Jobs:      func(a *App) []*jobs.Job { return a.Lessons().Jobs() },
-		Seeders:   func(a *App) []demo.Seeder { return []demo.Seeder{a.Lessons().Seeder()} },
-		Fallbacks: func(a *App) []bot.Fallback { return []bot.Fallback{a.Lessons().Fallback()} },
-		Background: func(a *App, ctx context.Context) {
-			l := a.Lessons()
+		Commands:  l.Commands(),
+		Jobs:      l.Jobs(),
+		Seeders:   []demo.Seeder{l.Seeder()},
+		Fallbacks: []bot.Fallback{l.Fallback()},
+		Background: func(ctx context.Context) {
 			t := time.NewTicker(lessonTick)
 			defer t.Stop()
 			for {
@@ -45,17 +50,17 @@ func init() {
 					return
 				case <-t.C:
 					if err := l.Tick(ctx); err != nil && ctx.Err() == nil {
-						a.Log.Warn("lesson tick failed", "error", err)
+						log.Warn("lesson tick failed", "error", err)
 					}
 				}
 			}
 		},
-	})
+	}
 }
 
 // LessonStats provides the workbook's 微课堂 sheet (for ReportBuilder).
 func (a *App) LessonStats() reports.LessonStats {
-	return handlers.LessonStats{Repo: a.Lessons().Repo, Directory: a.Directory}
+	return handlers.LessonStats{Repo: a.lessons.Repo, Directory: a.Directory}
 }
 
 // LessonOptions turns the config's lesson section into the lesson options.

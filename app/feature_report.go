@@ -9,17 +9,9 @@ import (
 	"github.com/banzu-bot/banzu/reports"
 )
 
-func init() {
-	register(Feature{
-		Name:     "report",
-		Commands: func(a *App) []*bot.Command { return []*bot.Command{a.report().Command()} },
-		Jobs:     func(a *App) []*jobs.Job { return []*jobs.Job{a.report().MonthlyJob(a.Bot)} },
-	})
-}
-
-// report is the report feature's handler, built from config.
-func (a *App) report() *handlers.Report {
-	return &handlers.Report{Builder: a.ReportBuilder()}
+// reportFeature is /report and the monthly workbook.
+func reportFeature(h *handlers.Report, b *bot.Bot) Feature {
+	return Feature{Name: "report", Commands: []*bot.Command{h.Command()}, Jobs: []*jobs.Job{h.MonthlyJob(b)}}
 }
 
 // ReportBuilder builds workbooks from this app's store and config (the CLI's

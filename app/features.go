@@ -2,55 +2,68 @@ package app
 
 import (
 	"context"
-	"net/http"
 
 	"github.com/banzu-bot/banzu/bot"
 	"github.com/banzu-bot/banzu/demo"
+	"github.com/banzu-bot/banzu/handlers"
 	"github.com/banzu-bot/banzu/jobs"
 )
 
 // Feature is one product feature's contribution to banzu: its chat commands,
-// scheduled jobs, demo data, non-command message handlers and HTTP routes.
-// Each feature registers itself from its own feature_*.go file, so features
-// are added without touching the wiring.
+// scheduled jobs, demo data and non-command message handlers. Each feature
+// builds its Feature in its own feature_*.go file from what it is given;
+// features lists them all. HTTP routes are in routes.go.
 type Feature struct {
 	Name      string
-	Commands  func(a *App) []*bot.Command
-	Jobs      func(a *App) []*jobs.Job
-	Seeders   func(a *App) []demo.Seeder
-	Fallbacks func(a *App) []bot.Fallback
-	Routes    func(a *App, mux *http.ServeMux)
+	Commands  []*bot.Command
+	Jobs      []*jobs.Job
+	Seeders   []demo.Seeder
+	Fallbacks []bot.Fallback
 	// Background runs for the life of the process (a ticker, a connection);
 	// it must return when ctx ends. Start launches it and stop waits for it.
-	Background func(a *App, ctx context.Context)
+	Background func(ctx context.Context)
 }
 
-// features is filled by init functions in feature_*.go (in file-name order,
-// which is also the order of commands in /help). Demo seeders run in that
-// order too unless they name what they build on (demo.Seeder.After).
-var features []Feature
+// buildFeatures builds the feature handlers that other features, reports or
+// the HTTP side share, in dependency order: the knowledge base (whose 话术
+// check /submit uses), the recognition service, the lesson runner (which
+// needs both) and growth (which reads knowledge and lessons).
+func (a *App) buildFeatures() {
+	a.knowledge = newKnowledge(a.Store, a.Cfg, a.Now)
+	a.awards = newAwards(a.Store, a.Cfg)
+	a.lessons = newLessons(a.Bot, a.Store, a.Cfg, a.knowledge.Words, a.grantContestTitle)
+	a.growth = newGrowth(a.Store, a.Cfg, a.knowledge.Svc, a.lessons.Repo, a.referralFollowUp)
+}
 
-func register(f Feature) { features = append(features, f) }
+// features lists banzu's features, in the order of the commands in /help.
+// Demo seeders run in this order too unless they name what they build on
+// (demo.Seeder.After).
+func (a *App) features() []Feature {
+	return []Feature{
+		coreFeature(a.Bot.Commands),
+		awardsFeature(a.awards, a.Bot),
+		growthFeature(a.growth, a.Bot),
+		knowledgeFeature(a.knowledge, a.Bot, a.Store, knowledgeSettings(a), a.Now),
+		kpiFeature(newKPI(a.Store, a.Cfg), a.Bot, a.Store, a.Directory, a.Now),
+		lessonFeature(a.lessons, a.Log),
+		practiceFeature(a.lessons),
+		reportFeature(&handlers.Report{Builder: a.ReportBuilder()}, a.Bot),
+		wordingFeature(a.knowledge.Words),
+	}
+}
 
-// install adds every feature to the app.
+// install builds the features and adds them to the app.
 func (a *App) install(cmds *bot.Commands) {
-	for _, f := range features {
-		if f.Commands != nil {
-			cmds.Add(f.Commands(a)...)
+	a.buildFeatures()
+	for _, f := range a.features() {
+		cmds.Add(f.Commands...)
+		a.Jobs.Add(f.Jobs...)
+		for _, fb := range f.Fallbacks {
+			a.Bot.AddFallback(fb)
 		}
-		if f.Jobs != nil {
-			a.Jobs.Add(f.Jobs(a)...)
-		}
-		if f.Fallbacks != nil {
-			for _, fb := range f.Fallbacks(a) {
-				a.Bot.AddFallback(fb)
-			}
-		}
-		if f.Routes != nil {
-			f.Routes(a, a.Mux)
-		}
-		if f.Seeders != nil {
-			a.seeders = append(a.seeders, f.Seeders(a)...)
+		a.seeders = append(a.seeders, f.Seeders...)
+		if f.Background != nil {
+			a.background = append(a.background, f.Background)
 		}
 	}
 }

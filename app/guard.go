@@ -37,14 +37,16 @@ func (a *App) CheckListen(addr string) error {
 // compare the port too.
 func (a *App) SetListenAddr(addr string) { a.origins.SetListen(addr) }
 
-// guard checks Host and origin on the API (a browser could reach it: see
-// console.Origins; the console's own routes check themselves) and asks for
-// the console token on console routes when one is set.
+// guard enforces each route's access (see routes): it checks Host and
+// origin on the API (a browser could reach it: see console.Origins; the
+// console's own routes check themselves) and asks for the console token on
+// console routes when one is set. Probes, platform callbacks (at their
+// configured paths) and the API, which checks its own token, are not asked.
 func (a *App) guard(next http.Handler) http.Handler {
 	token := a.Cfg.Console.Token
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		p := r.URL.Path
-		if strings.HasPrefix(p, "/api/") {
+		acc := a.accessOf(r.URL.Path)
+		if acc == accessAPI {
 			if ref := a.origins.Check(r, false); ref != nil {
 				w.Header().Set("Content-Type", "application/json; charset=utf-8")
 				w.WriteHeader(ref.Status)
@@ -52,8 +54,8 @@ func (a *App) guard(next http.Handler) http.Handler {
 				return
 			}
 		}
-		if token == "" || p == "/healthz" || p == "/readyz" || p == "/metrics" || strings.HasPrefix(p, "/wecom/") || strings.HasPrefix(p, "/dingtalk/") || strings.HasPrefix(p, "/api/") {
-			next.ServeHTTP(w, r) // these verify their own signatures or tokens
+		if token == "" || acc != accessConsole {
+			next.ServeHTTP(w, r)
 			return
 		}
 		got := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")

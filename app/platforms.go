@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http"
 	"time"
 
 	"github.com/banzu-bot/banzu/bot"
@@ -62,7 +61,7 @@ func dingtalkMode(cfg *config.Config) string {
 }
 
 // installPlatforms adds the configured chat platforms: their senders to the
-// outbox, their callbacks to the HTTP routes, their listeners to Start.
+// outbox, their listeners to Start; routes mounts their callbacks.
 func (a *App) installPlatforms() error {
 	if wecomEnabled(a.Cfg) {
 		// The store coordinates replicas in long-connection mode: one of them
@@ -77,16 +76,11 @@ func (a *App) installPlatforms() error {
 			return err
 		}
 		a.Outbox.AddPlatform(p)
-		// With methods, so the routes do not conflict with the console's
-		// "GET /" (a method-less pattern would panic the mux); other methods
-		// get 405 from the mux.
-		a.Mux.Handle("GET "+p.CallbackPath(), p.Handler())  // URL verification
-		a.Mux.Handle("POST "+p.CallbackPath(), p.Handler()) // messages and events
+		a.wecom = p
 		a.closers = append(a.closers, p.Close)
 		a.obs.reconnects = append(a.obs.reconnects, func() (string, int64) { return "wecom", p.Reconnects() })
 		if p.Mode() == wecom.ModeLongConn {
 			a.obs.downs = append(a.obs.downs, platformDown{"wecom", p.Kicked, p.Kicks, p.UndecodableFrames})
-			a.Mux.HandleFunc("POST /api/v1/wecom/reconnect", func(w http.ResponseWriter, r *http.Request) { a.wecomReconnect(w, r, p) })
 			a.listeners = append(a.listeners, p)
 			a.Log.Info("wecom enabled", "mode", p.Mode(), "bot_id", a.Cfg.WeCom.AIBot.BotID)
 		} else {
@@ -102,9 +96,8 @@ func (a *App) installPlatforms() error {
 		}
 		a.Outbox.AddPlatform(p)
 		a.obs.reconnects = append(a.obs.reconnects, func() (string, int64) { return "dingtalk", p.Reconnects() })
-		if p.Mode() == dingtalk.ModeHTTP {
-			a.Mux.Handle("POST "+p.CallbackPath(), p.Handler())
-		} else {
+		a.dingtalk = p
+		if p.Mode() != dingtalk.ModeHTTP {
 			a.listeners = append(a.listeners, p)
 		}
 		a.Log.Info("dingtalk enabled", "mode", p.Mode())
