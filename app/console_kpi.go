@@ -113,7 +113,7 @@ func (a *App) supKPI(w http.ResponseWriter, r *http.Request) {
 	}
 	out, err := a.SupKPI(r.Context(), t, month)
 	if err != nil {
-		a.Log.Error("console dashboard", "team", t.ID, "error", err)
+		a.Log.Error("console dashboard", "team_id", t.ID, "error", err)
 		supFail(w, &supErr{http.StatusInternalServerError, "读取 KPI 失败"})
 		return
 	}

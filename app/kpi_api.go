@@ -267,10 +267,10 @@ func (a *App) kpiImport(w http.ResponseWriter, r *http.Request) {
 			var ie *kpi.ImportError
 			if !errors.As(err, &ie) && (sum == nil || sum.ErrorCount == 0) {
 				serverSide = true
-				a.Log.Warn("kpi import failed", "team", team.ID, "file", f.name, "error", err)
+				a.Log.Warn("kpi import failed", "team_id", team.ID, "file", f.name, "error", err)
 			}
 		} else {
-			a.Log.Info("kpi import", "team", team.ID, "file", res.File, "rows", res.RowsRead, "imported", res.Imported,
+			a.Log.Info("kpi import", "team_id", team.ID, "file", res.File, "rows", res.RowsRead, "imported", res.Imported,
 				"records", res.Records, "unknown", len(res.Unknown), "dry_run", dryRun)
 		}
 		resp.Files = append(resp.Files, res)
