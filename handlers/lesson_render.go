@@ -100,7 +100,9 @@ func questionMessage(s *lesson.Session, i int, q *lesson.Question, dir *bot.Dire
 	sq := s.Questions[i]
 	note := ""
 	if len(sq.Review) > 0 {
-		note = "（错题回顾：" + strings.Join(memberNames(dir, sq.Review), "、") + " 之前答错过这题）"
+		// The group reads this card: say how many, never who (who got what
+		// wrong is private to each person and their supervisor).
+		note = fmt.Sprintf("（错题回顾：%d 位同事之前答错过这题）", len(sq.Review))
 	}
 	if sq.Prev != "" {
 		note = strings.TrimSpace(note + "\n" + sq.Prev)
@@ -118,18 +120,6 @@ func withNote(m bot.Message, note string) bot.Message {
 	c.Text += "\n" + note
 	m.Card = &c
 	return m
-}
-
-func memberNames(dir *bot.Directory, ids []string) []string {
-	out := make([]string, 0, len(ids))
-	for _, id := range ids {
-		if m := dir.Member(id); m != nil {
-			out = append(out, m.Name)
-		} else {
-			out = append(out, id)
-		}
-	}
-	return out
 }
 
 func secs(ms int64) string { return fmt.Sprintf("%.1f 秒", float64(ms)/1000) }

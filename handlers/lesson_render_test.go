@@ -1,0 +1,36 @@
+package handlers
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/banzu-bot/banzu/bot"
+	"github.com/banzu-bot/banzu/lesson"
+)
+
+// TestQuestionCardReviewNamesNobody checks that a question mixed in from
+// wrong-answer books says in the group how many got it wrong before, not who:
+// who answered what is private to each person and their supervisor.
+func TestQuestionCardReviewNamesNobody(t *testing.T) {
+	s := &lesson.Session{ID: "presale-1", Limit: time.Minute, Questions: []lesson.SessionQuestion{
+		{QID: "q1", Review: []string{"xiaowang", "xiaomei"}, Prev: "上一题（第 1 题）答案：**错**。"},
+	}}
+	q := &lesson.Question{ID: "q1", Type: lesson.TrueFalse, Text: "定金可以原路退回。", Answer: []string{"错"}}
+	m := questionMessage(s, 0, q, (*bot.Directory)(nil))
+	text := m.Markdown
+	if m.Card != nil {
+		text = m.Card.Text
+	}
+	for _, name := range []string{"xiaowang", "xiaomei", "小王", "小美"} {
+		if strings.Contains(text, name) {
+			t.Errorf("card names %s in the group:\n%s", name, text)
+		}
+	}
+	if !strings.Contains(text, "2 位同事之前答错过这题") {
+		t.Errorf("card does not say how many got it wrong before:\n%s", text)
+	}
+	if !strings.Contains(text, "上一题（第 1 题）答案") {
+		t.Errorf("card lost the previous answer:\n%s", text)
+	}
+}
