@@ -277,7 +277,14 @@ func renderSupervisorResult(s *lesson.Session, res lesson.Results, team *bot.Tea
 	if team != nil {
 		name = team.Name + " · "
 	}
-	fmt.Fprintf(&b, "**%s%s%s · 参加与答错情况**（仅主管可见）\n", name, kindLabel(s.Kind), s.Topic)
+	// 微课「7天无理由退货」; a contest's topic names itself (季度服务技能大练兵).
+	what := kindLabel(s.Kind)
+	if strings.Contains(s.Topic, what) {
+		what = s.Topic
+	} else if s.Topic != "" {
+		what += "「" + s.Topic + "」"
+	}
+	fmt.Fprintf(&b, "**%s%s · 参加与答错情况**（仅主管可见）\n", name, what)
 	if team != nil {
 		attended := map[string]bool{}
 		for _, m := range res.Members {

@@ -34,3 +34,23 @@ func TestQuestionCardReviewNamesNobody(t *testing.T) {
 		t.Errorf("card lost the previous answer:\n%s", text)
 	}
 }
+
+// TestSupervisorResultTitle checks the supervisor's private report names the
+// lesson readably: the kind, then the topic in brackets, and a contest whose
+// topic already says 大练兵 without the word twice.
+func TestSupervisorResultTitle(t *testing.T) {
+	for _, c := range []struct {
+		kind  lesson.Kind
+		topic string
+		want  string
+	}{
+		{lesson.KindLesson, "7天无理由退货", "**售前组 · 微课「7天无理由退货」 · 参加与答错情况**"},
+		{lesson.KindContest, "季度服务技能大练兵", "**售前组 · 季度服务技能大练兵 · 参加与答错情况**"},
+	} {
+		s := &lesson.Session{ID: "presale-1", Kind: c.kind, Topic: c.topic}
+		got := renderSupervisorResult(s, lesson.Results{}, &bot.Team{Name: "售前组"})
+		if first, _, _ := strings.Cut(got, "\n"); !strings.HasPrefix(first, c.want) {
+			t.Errorf("%s: title %q, want %q", c.kind, first, c.want)
+		}
+	}
+}
