@@ -14,8 +14,8 @@ func hhmm(t time.Time, loc *time.Location) string { return t.In(loc).Format("15:
 func renderKnowledge(s *lesson.Session, les *lesson.Lesson, o lesson.Options, loc *time.Location) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "**📚 每日微课堂 · %s**（%s）\n", les.Topic, les.Category)
-	fmt.Fprintf(&b, "今天 15 分钟：知识点 %d 分钟 → 案例讨论 %d 分钟 → 小测验 → %s 前公布成绩。",
-		int(o.KnowledgeFor.Minutes()), int(o.CaseFor.Minutes()), hhmm(s.EndAt(), loc))
+	fmt.Fprintf(&b, "今天 15 分钟：知识点 %d 分钟 → 案例讨论 %d 分钟 → %s → %s 前公布成绩。",
+		int(o.KnowledgeFor.Minutes()), int(o.CaseFor.Minutes()), quizName(s), hhmm(s.EndAt(), loc))
 	if s.Reason != "" {
 		fmt.Fprintf(&b, "\n选题：%s", s.Reason)
 	}
@@ -27,6 +27,11 @@ func renderCase(s *lesson.Session, les *lesson.Lesson, loc *time.Location) strin
 	quizAt := s.EndAt()
 	if len(s.Questions) > 0 {
 		quizAt = s.Questions[0].OpenAt
+	}
+	if p := s.Practice; p != nil {
+		// 实操演练 takes the quiz's place: no questions to explain.
+		return fmt.Sprintf("**🗣 案例讨论 · %s**\n%s\n\n**讨论**：%s\n请大家直接在群里说说你的做法，%s 开始实操演练。\n\n**实操演练**：到时群里会贴出顾客的消息，请私聊班组助手发送 /reply 你的回复，按话术和本课要点评分，结束时展示最佳回复。",
+			les.Topic, strings.TrimSpace(les.Case), strings.TrimSpace(les.Prompt), hhmm(p.OpenAt, loc))
 	}
 	return fmt.Sprintf("**🗣 案例讨论 · %s**\n%s\n\n**讨论**：%s\n请大家直接在群里说说你的做法，%s 开始小测验。\n\n%s",
 		les.Topic, strings.TrimSpace(les.Case), strings.TrimSpace(les.Prompt), hhmm(quizAt, loc), quizHowTo(s, "**"+quizName(s)+"**"))
@@ -46,6 +51,9 @@ func renderQuizIntro(s *lesson.Session) string {
 func quizName(s *lesson.Session) string {
 	if s.Kind == lesson.KindContest {
 		return "季度服务技能大练兵"
+	}
+	if s.Practice != nil {
+		return "实操演练"
 	}
 	return "小测验"
 }

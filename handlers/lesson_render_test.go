@@ -54,3 +54,29 @@ func TestSupervisorResultTitle(t *testing.T) {
 		}
 	}
 }
+
+// TestDrillPostsSayPractice checks that a /drill lesson's knowledge and
+// case posts announce 实操演练 and how to reply, not "小测验：共 0 题".
+func TestDrillPostsSayPractice(t *testing.T) {
+	loc := time.FixedZone("CST", 8*3600)
+	t0 := time.Date(2026, 12, 1, 7, 30, 0, 0, loc)
+	o := lesson.Options{}.Norm()
+	les := &lesson.Lesson{Topic: "价保", Category: "平台规则", Knowledge: "价保 = 价格保护", Case: "顾客：“我刚买就降价，退我 40！”", Prompt: "怎么接住情绪？"}
+	s := &lesson.Session{ID: "presale-3", Kind: lesson.KindLesson, Start: t0,
+		Steps: []lesson.Step{{Kind: lesson.StepKnowledge, At: t0}, {Kind: lesson.StepCase, At: t0.Add(o.KnowledgeFor)}}}
+	s.MakePractice(lesson.Practice{Message: "我刚买就降价，退我 40！"}, o)
+
+	know := renderKnowledge(s, les, o, loc)
+	if !strings.Contains(know, "案例讨论 5 分钟 → 实操演练 → 07:45 前公布成绩") {
+		t.Errorf("knowledge post:\n%s", know)
+	}
+	c := renderCase(s, les, loc)
+	for _, want := range []string{"07:38 开始实操演练", "/reply"} {
+		if !strings.Contains(c, want) {
+			t.Errorf("case post lacks %q:\n%s", want, c)
+		}
+	}
+	if strings.Contains(c, "共 0 题") || strings.Contains(c, "小测验") {
+		t.Errorf("case post of a drill talks of a quiz:\n%s", c)
+	}
+}
