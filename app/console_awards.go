@@ -24,7 +24,7 @@ type SupAward struct {
 }
 
 var awardKindLabels = map[string]string{awards.KindTitle: "称号", awards.KindBadge: "勋章", awards.KindAward: "特别奖",
-	awards.KindMentor: "师徒", awards.KindRevoke: "撤销"}
+	awards.KindMentor: "师徒", awards.KindRevoke: "撤销", awards.KindThanks: "感谢"}
 
 func (a *App) supAwards(w http.ResponseWriter, r *http.Request) {
 	_, t, ok := a.supQuery(w, r)

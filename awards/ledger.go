@@ -71,7 +71,7 @@ type Entry struct {
 	Ref     int64     `json:"ref,omitempty"`     // revoke: the entry revoked
 	Metric  string    `json:"metric,omitempty"`  // a monthly title's metric (composite, conversion …)
 	Order   string    `json:"order,omitempty"`   // thanks: the order number of a 委屈奖 nomination
-	Event   string    `json:"event,omitempty"`   // thanks: the chat message that gave it
+	Event   string    `json:"event,omitempty"`   // thanks, 委屈奖: the chat message that gave it
 	At      time.Time `json:"at"`
 }
 

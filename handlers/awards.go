@@ -147,6 +147,21 @@ func (h *Awards) award(ctx context.Context, req *bot.Request) error {
 			return err
 		}
 		idem = idemOf(req, "award", kind, m.ID, e.Reason)
+		if kind == awards.Grievance {
+			e.Event = req.EventKey() // a redelivered command finds its own award
+			// The nomination hands supervisors a line to send; the second
+			// to send it (or the same line twice) must not pay twice.
+			st, err := awards.Load(ctx, h.Svc.St)
+			if err != nil {
+				return err
+			}
+			for _, g := range st.Of(m.ID) {
+				if g.Kind == awards.KindAward && g.Award == kind && g.Reason == e.Reason && st.Active(g) && (req.EventKey() == "" || g.Event != req.EventKey()) {
+					return bot.Userf("%s 已因同样的原因获得委屈奖（#%d，%s，%s 颁发），不再重复颁发。如果是另一件事，请写明不同的原因（如订单号）。",
+						m.Name, g.Seq, dateOf(g), nameOf(req.Bot(), g.By))
+				}
+			}
+		}
 	}
 	got, created, err := h.Svc.Give(ctx, e, idem)
 	switch {

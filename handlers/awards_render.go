@@ -235,7 +235,7 @@ func vacancyNote(ct awards.CeremonyTitle, cfg config.Awards) string {
 			why = append(why, fmt.Sprintf("%d 人已获得其他称号（每人每月至多 %d 项）", ct.Holders, cfg.MaxTitlesPerPerson))
 		}
 		if len(why) > 0 {
-			return "达到门槛的 " + fmt.Sprint(ct.Contenders) + " 人中" + strings.Join(why, "，")
+			return "达到门槛的 " + fmt.Sprint(ct.Contenders) + " 人中，" + strings.Join(why, "，")
 		}
 	}
 	switch t.Metric {

@@ -114,6 +114,9 @@ func (h *Awards) thanks(ctx context.Context, req *bot.Request) error {
 		}
 	}
 	ack := fmt.Sprintf("已私信转达你对 %s 的感谢（#%d）。今天还可以感谢 %d 次。", m.Name, got.Seq, left)
+	if left <= 0 {
+		ack = fmt.Sprintf("已私信转达你对 %s 的感谢（#%d）。今天的感谢次数已经用完，明天再来。", m.Name, got.Seq)
+	}
 	if nominate {
 		ack += "\n委屈奖提名已私信发给主管，核实后由主管颁发。"
 	}

@@ -66,8 +66,13 @@ func (k *KPI) handle(ctx context.Context, req *bot.Request) error {
 		team, named := req.Team, false
 		var rest []string
 		for _, a := range args[1:] {
-			if req.Private() && !named {
+			if !named {
 				if t := req.SenderTeam(a); t != nil {
+					if !req.Private() && (req.Team == nil || t.ID != req.Team.ID) {
+						// A group chat shows its own team; say so rather than
+						// reading the other team's name as a period.
+						return bot.Userf("群里只能查看本群团队的 KPI。查看%s请在%s的群里发送 /kpi team，或在和班组助手的私聊里发送 /kpi team %s。", t.Name, t.Name, t.Name)
+					}
 					team, named = t, true
 					continue
 				}

@@ -14,8 +14,8 @@ func hhmm(t time.Time, loc *time.Location) string { return t.In(loc).Format("15:
 func renderKnowledge(s *lesson.Session, les *lesson.Lesson, o lesson.Options, loc *time.Location) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "**📚 每日微课堂 · %s**（%s）\n", les.Topic, les.Category)
-	fmt.Fprintf(&b, "今天 15 分钟：知识点 %d 分钟 → 案例讨论 %d 分钟 → 小测验 → %s 前公布成绩。",
-		int(o.KnowledgeFor.Minutes()), int(o.CaseFor.Minutes()), hhmm(s.EndAt(), loc))
+	fmt.Fprintf(&b, "今天 15 分钟：知识点 %d 分钟 → 案例讨论 %d 分钟 → %s → %s 前公布成绩。",
+		int(o.KnowledgeFor.Minutes()), int(o.CaseFor.Minutes()), quizName(s), hhmm(s.EndAt(), loc))
 	if s.Reason != "" {
 		fmt.Fprintf(&b, "\n选题：%s", s.Reason)
 	}
@@ -27,6 +27,11 @@ func renderCase(s *lesson.Session, les *lesson.Lesson, loc *time.Location) strin
 	quizAt := s.EndAt()
 	if len(s.Questions) > 0 {
 		quizAt = s.Questions[0].OpenAt
+	}
+	if p := s.Practice; p != nil {
+		// 实操演练 takes the quiz's place: no questions to explain.
+		return fmt.Sprintf("**🗣 案例讨论 · %s**\n%s\n\n**讨论**：%s\n请大家直接在群里说说你的做法，%s 开始实操演练。\n\n**实操演练**：到时群里会贴出顾客的消息，请私聊班组助手发送 /reply 你的回复，按话术和本课要点评分，结束时展示最佳回复。",
+			les.Topic, strings.TrimSpace(les.Case), strings.TrimSpace(les.Prompt), hhmm(p.OpenAt, loc))
 	}
 	return fmt.Sprintf("**🗣 案例讨论 · %s**\n%s\n\n**讨论**：%s\n请大家直接在群里说说你的做法，%s 开始小测验。\n\n%s",
 		les.Topic, strings.TrimSpace(les.Case), strings.TrimSpace(les.Prompt), hhmm(quizAt, loc), quizHowTo(s, "**"+quizName(s)+"**"))
@@ -46,6 +51,9 @@ func renderQuizIntro(s *lesson.Session) string {
 func quizName(s *lesson.Session) string {
 	if s.Kind == lesson.KindContest {
 		return "季度服务技能大练兵"
+	}
+	if s.Practice != nil {
+		return "实操演练"
 	}
 	return "小测验"
 }
@@ -100,7 +108,9 @@ func questionMessage(s *lesson.Session, i int, q *lesson.Question, dir *bot.Dire
 	sq := s.Questions[i]
 	note := ""
 	if len(sq.Review) > 0 {
-		note = "（错题回顾：" + strings.Join(memberNames(dir, sq.Review), "、") + " 之前答错过这题）"
+		// The group reads this card: say how many, never who (who got what
+		// wrong is private to each person and their supervisor).
+		note = fmt.Sprintf("（错题回顾：%d 位同事之前答错过这题）", len(sq.Review))
 	}
 	if sq.Prev != "" {
 		note = strings.TrimSpace(note + "\n" + sq.Prev)
@@ -118,18 +128,6 @@ func withNote(m bot.Message, note string) bot.Message {
 	c.Text += "\n" + note
 	m.Card = &c
 	return m
-}
-
-func memberNames(dir *bot.Directory, ids []string) []string {
-	out := make([]string, 0, len(ids))
-	for _, id := range ids {
-		if m := dir.Member(id); m != nil {
-			out = append(out, m.Name)
-		} else {
-			out = append(out, id)
-		}
-	}
-	return out
 }
 
 func secs(ms int64) string { return fmt.Sprintf("%.1f 秒", float64(ms)/1000) }
@@ -287,7 +285,14 @@ func renderSupervisorResult(s *lesson.Session, res lesson.Results, team *bot.Tea
 	if team != nil {
 		name = team.Name + " · "
 	}
-	fmt.Fprintf(&b, "**%s%s%s · 参加与答错情况**（仅主管可见）\n", name, kindLabel(s.Kind), s.Topic)
+	// 微课「7天无理由退货」; a contest's topic names itself (季度服务技能大练兵).
+	what := kindLabel(s.Kind)
+	if strings.Contains(s.Topic, what) {
+		what = s.Topic
+	} else if s.Topic != "" {
+		what += "「" + s.Topic + "」"
+	}
+	fmt.Fprintf(&b, "**%s%s · 参加与答错情况**（仅主管可见）\n", name, what)
 	if team != nil {
 		attended := map[string]bool{}
 		for _, m := range res.Members {

@@ -61,3 +61,34 @@ func TestPointsHit(t *testing.T) {
 		t.Errorf("nothing covered: %v", got)
 	}
 }
+
+// TestSkipMovesPractice checks that /lesson skip moves 实操演练 with its
+// steps: skipped to, it takes replies at once; skipped during, it closes.
+func TestSkipMovesPractice(t *testing.T) {
+	t0 := time.Date(2026, 12, 1, 7, 30, 0, 0, time.UTC)
+	o := Options{}.Norm()
+	s := &Session{Start: t0, Steps: []Step{{Kind: StepKnowledge, At: t0}, {Kind: StepCase, At: t0.Add(o.KnowledgeFor)}}}
+	s.MakePractice(Practice{Message: "我刚买就降价，退我 40！"}, o)
+	s.Step = 2 // knowledge and case posted
+	now := t0.Add(o.KnowledgeFor + time.Minute)
+	s.Skip(now)
+	if s.Steps[2].Kind != StepPractice || !s.Steps[2].At.Equal(now) {
+		t.Fatalf("practice step at %v, want %v", s.Steps[2].At, now)
+	}
+	if !s.Practice.Open(now) {
+		t.Errorf("practice skipped to is not open: %v to %v, now %v", s.Practice.OpenAt, s.Practice.CloseAt, now)
+	}
+	if want := now.Add(o.QuizFor); !s.Practice.CloseAt.Equal(want) || !s.Steps[3].At.Equal(want) {
+		t.Errorf("practice closes %v, results %v, want both %v", s.Practice.CloseAt, s.Steps[3].At, want)
+	}
+
+	s.Step = 3 // the practice step ran
+	later := now.Add(2 * time.Minute)
+	s.Skip(later)
+	if s.Practice.Open(later) || !s.Practice.CloseAt.Equal(later) || !s.Steps[3].At.Equal(later) {
+		t.Errorf("skipped during practice: closes %v, results %v, want both %v", s.Practice.CloseAt, s.Steps[3].At, later)
+	}
+	if !s.Practice.OpenAt.Equal(now) {
+		t.Errorf("practice opened at %v moved to %v", now, s.Practice.OpenAt)
+	}
+}

@@ -246,6 +246,14 @@ func (s *Session) Skip(now time.Time) {
 		}
 		q.OpenAt, q.CloseAt = q.OpenAt.Add(-d), q.CloseAt.Add(-d)
 	}
+	// 实操演练 moves with its steps: replies are taken from when the
+	// practice step now comes to when the results now come.
+	if p := s.Practice; p != nil {
+		if p.OpenAt.After(now) {
+			p.OpenAt = p.OpenAt.Add(-d)
+		}
+		p.CloseAt = p.CloseAt.Add(-d)
+	}
 }
 
 // EndAt is when the results are due.
