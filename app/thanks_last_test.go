@@ -11,6 +11,7 @@ func TestThanksLastOfTheDay(t *testing.T) {
 	r := start(t, demoConfig(t))
 	for _, c := range []string{"/thanks @小李 帮我顶班", "/thanks @阿强 分享话术"} {
 		r.post("presale", "xiaowang", c)
+		r.drain() // one after the other: messages sent at once are handled in any order
 	}
 	if got := r.lastBot("inbox:xiaowang"); !strings.Contains(got, "今天还可以感谢 1 次") {
 		t.Errorf("second thanks' ack: %q", got)
