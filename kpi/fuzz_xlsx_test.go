@@ -94,29 +94,7 @@ func FuzzImportXLSX(f *testing.F) {
 	f.Add([]byte(`<worksheet><sheetData><row r="99999999"><c r="XFD1048577" t="s"><v>-1</v></c></row></sheetData></worksheet>`), []byte(`<sst><si><t>`))
 	res := MapResolver{"小王": "xiaowang", "小李": "xiaoli", "阿强": "aqiang"}
 	f.Fuzz(func(t *testing.T, sheet, shared []byte) {
-		data := xlsxWith(t, base, sheet, shared)
-		sink := &memSink{}
-		im := &Importer{Sink: sink, Resolver: res, MaxBytes: 1 << 20, TempDir: t.TempDir()}
-		sum, err := im.ImportReader(context.Background(), bytes.NewReader(data), "fuzz.xlsx", Options{Team: "t", Date: "2026-10-01"})
-		if err != nil {
-			if len(sink.recs) != 0 {
-				t.Fatalf("failed import wrote %d records: %v", len(sink.recs), err)
-			}
-			if err.Error() == "" {
-				t.Fatal("an error without a message")
-			}
-			return
-		}
-		skipped := 0
-		for _, n := range sum.Skipped {
-			skipped += n
-		}
-		if sum.Imported+skipped != sum.RowsRead {
-			t.Fatalf("rows read %d != imported %d + skipped %d", sum.RowsRead, sum.Imported, skipped)
-		}
-		if sum.Records != len(sink.recs) {
-			t.Fatalf("summary says %d records, sink got %d", sum.Records, len(sink.recs))
-		}
+		fuzzImport(t, res, xlsxWith(t, base, sheet, shared), "fuzz.xlsx")
 	})
 }
 
