@@ -210,6 +210,7 @@ func (a *App) Start(ctx context.Context) (stop func(), err error) {
 	}
 	sched := jobs.NewScheduler(a.Store, plan, a.Cfg.Location(), a.Log)
 	sched.OnRun = a.obs.jobRan
+	sched.Keyed = bot.WithContentKeys // a slot run again after a crash posts nothing twice
 	a.Bot.Start()
 	bg, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})

@@ -262,8 +262,9 @@ func (b *Bot) handle(ev Event) (failure string) {
 // handling run again after a crash produces the same keys and the outbox
 // drops what it already queued.
 type sendKeys struct {
-	stem string
-	n    atomic.Int64
+	stem    string
+	n       atomic.Int64
+	content bool // keyed by what is sent rather than by its number (WithContentKeys)
 }
 
 type sendKeysCtx struct{}
@@ -277,10 +278,13 @@ func withSendKeys(ctx context.Context, stem string) context.Context {
 
 // nextSendKey is the idempotency key of the next message sent while handling
 // the event in ctx, or "" outside event handling.
-func nextSendKey(ctx context.Context) string {
+func nextSendKey(ctx context.Context, payload []byte) string {
 	k, _ := ctx.Value(sendKeysCtx{}).(*sendKeys)
 	if k == nil {
 		return ""
+	}
+	if k.content {
+		return contentKey(k.stem, payload)
 	}
 	return fmt.Sprintf("%s:%d", k.stem, k.n.Add(1))
 }

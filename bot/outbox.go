@@ -151,7 +151,7 @@ func (o *Outbox) Enqueue(ctx context.Context, dest Destination, msg Message) err
 	key := o.paceKey(dest)
 	// While an event is handled, each message gets a key derived from the
 	// event: handled again after a crash, it does not queue its replies twice.
-	item := store.OutboxItem{Dest: key, Key: nextSendKey(ctx), Payload: payload, Created: o.opts.Now(), DueAt: o.opts.Now()}
+	item := store.OutboxItem{Dest: key, Key: nextSendKey(ctx, payload), Payload: payload, Created: o.opts.Now(), DueAt: o.opts.Now()}
 	// A store that is briefly away (Redis restarting) must not lose a reply:
 	// keep trying for a while before giving up.
 	wait := 50 * time.Millisecond

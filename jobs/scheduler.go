@@ -11,9 +11,6 @@ import (
 	"github.com/banzu-bot/banzu/store"
 )
 
-// slotColl records which job slots have been claimed, so each runs once.
-const slotColl = "jobs.slots"
-
 // Entry is one scheduled (job, team, spec).
 type Entry struct {
 	Job    *Job
@@ -30,10 +27,30 @@ type Scheduler struct {
 	entries []Entry
 	ctx     context.Context
 	cancel  context.CancelFunc
+	done    chan struct{} // closed when the sweep has returned
 
 	// OnRun, when set before Start, is called after each run this process
 	// made (not for slots a replica took), with the job's error.
 	OnRun func(job string, err error)
+	// Owner names this process among replicas (slot leases); random when
+	// empty.
+	Owner string
+	// Keyed, when set before Start, gives a run's context the idempotency
+	// stem of the messages it sends (bot.WithContentKeys), so a slot run
+	// again after a crash does not post what the first run already queued.
+	Keyed func(ctx context.Context, stem string) context.Context
+	// Sweep is how often slots left running by a crashed process are looked
+	// for; 10 s when zero.
+	Sweep time.Duration
+
+	c *claims
+}
+
+func (s *Scheduler) claims() *claims {
+	if s.c == nil {
+		s.c = &claims{st: s.st, log: s.log, owner: s.Owner, keyed: s.Keyed}
+	}
+	return s.c
 }
 
 // Plan decides what runs when: the job's default spec, overridden by the
@@ -110,7 +127,38 @@ func (s *Scheduler) Start(ctx context.Context) error {
 		s.log.Info("job scheduled", "job", e.Job.Name, "team_id", e.TeamID, "spec", e.Spec, "next", sched.Next(time.Now().In(s.loc)).Format(time.RFC3339))
 	}
 	s.cron.Start()
+	s.done = make(chan struct{})
+	go s.sweep()
 	return nil
+}
+
+// sweep runs, now and every Sweep, the slots a crashed process left
+// running once their lease has lapsed.
+func (s *Scheduler) sweep() {
+	defer close(s.done)
+	every := s.Sweep
+	if every <= 0 {
+		every = 10 * time.Second
+	}
+	jobsByName := map[string]*Job{}
+	for _, e := range s.entries {
+		jobsByName[e.Job.Name] = e.Job
+	}
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		n, err := s.claims().recover(s.ctx, jobsByName, s.OnRun)
+		if err != nil && s.ctx.Err() == nil {
+			s.log.Warn("looking for interrupted job runs failed", "error", err)
+		} else if n > 0 {
+			s.log.Info("interrupted job runs completed", "runs", n)
+		}
+		select {
+		case <-s.ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
 
 // Stop stops scheduling and waits for running jobs.
@@ -119,38 +167,27 @@ func (s *Scheduler) Stop() {
 		s.cancel()
 	}
 	<-s.cron.Stop().Done()
+	if s.done != nil {
+		<-s.done
+	}
 }
 
 // RunSlot runs the job for the slot unless some process (this one or a
-// replica) has already claimed that slot. It reports whether it ran.
+// replica) has already run it or is running it. It reports whether it ran.
 func (s *Scheduler) RunSlot(ctx context.Context, j *Job, run Run) (bool, error) {
-	ran, err := RunOnce(ctx, s.st, s.log, j, run)
+	ran, err := s.claims().run(ctx, j, run)
 	if ran && s.OnRun != nil {
 		s.OnRun(j.Name, err)
 	}
 	return ran, err
 }
 
-// RunOnce claims the (job, team, slot) key in the store and runs the job if
-// the claim is new. A failed run releases the claim so a retry may run it.
+// RunOnce runs the job for the slot unless some process has already run it
+// or is running it (see Scheduler.RunSlot). A failed run leaves the slot
+// free, so a retry may run it.
 func RunOnce(ctx context.Context, st store.Store, log *slog.Logger, j *Job, run Run) (bool, error) {
-	key := fmt.Sprintf("%s/%s/%s", j.Name, run.TeamID, run.Slot.UTC().Format("2006-01-02T15:04"))
-	claimed, err := st.PutIfAbsent(ctx, slotColl, key, []byte(time.Now().UTC().Format(time.RFC3339)))
-	if err != nil {
-		return false, fmt.Errorf("claim %s: %w", key, err)
-	}
-	if !claimed {
-		log.Info("job slot already taken", "job", j.Name, "team_id", run.TeamID, "slot", key)
-		return false, nil
-	}
-	start := time.Now()
-	err = j.Fn(ctx, run)
-	log.Info("job ran", "job", j.Name, "team_id", run.TeamID, "duration_ms", time.Since(start).Milliseconds(), "ok", err == nil)
-	if err != nil {
-		_ = st.Delete(context.Background(), slotColl, key)
-		return true, err
-	}
-	return true, nil
+	c := &claims{st: st, log: log}
+	return c.run(ctx, j, run)
 }
 
 type cronLogger struct{ log *slog.Logger }
