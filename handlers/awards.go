@@ -270,7 +270,7 @@ func (h *Awards) mentor(ctx context.Context, req *bot.Request) error {
 	if err != nil {
 		return err
 	}
-	p, err := h.Svc.Progress(ctx, req.Team.ID, awardsbot.Member(senior), awardsbot.Roster(req.Bot(), req.Team), now)
+	p, err := h.Svc.Progress(ctx, req.Team.ID, awardsbot.Member(senior), awardsbot.Roster(req.Team), now)
 	if err != nil {
 		return err
 	}
@@ -293,7 +293,7 @@ func (h *Awards) badges(ctx context.Context, req *bot.Request) error {
 	if m == nil {
 		return bot.Userf("你还不在花名册里，没有勋章记录。请主管把你加入团队成员（teams[].members）。")
 	}
-	p, err := h.Svc.Progress(ctx, team.ID, awardsbot.Member(m), awardsbot.Roster(req.Bot(), team), req.Now())
+	p, err := h.Svc.Progress(ctx, team.ID, awardsbot.Member(m), awardsbot.Roster(team), req.Now())
 	if err != nil {
 		return err
 	}

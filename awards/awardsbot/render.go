@@ -42,7 +42,7 @@ func Member(m *bot.Member) awards.Member {
 
 // Roster lists a team's members for recognition (everyone: a senior who
 // mentors may be listed with any role).
-func Roster(b *bot.Bot, t *bot.Team) []awards.Member {
+func Roster(t *bot.Team) []awards.Member {
 	out := make([]awards.Member, 0, len(t.Members))
 	for _, m := range t.Members {
 		out = append(out, Member(m))
