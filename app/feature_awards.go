@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/banzu-bot/banzu/awards"
+	"github.com/banzu-bot/banzu/awards/awardsbot"
 	"github.com/banzu-bot/banzu/bot"
 	"github.com/banzu-bot/banzu/config"
 	"github.com/banzu-bot/banzu/demo"
@@ -15,13 +16,14 @@ import (
 // Recognition: monthly titles, the badge ladder, hand-given awards, points
 // and leaderboards (see package awards).
 func awardsFeature(h *handlers.Awards, b *bot.Bot) Feature {
+	rec := &awardsbot.Awards{Svc: h.Svc}
 	return Feature{
 		Name:     "awards",
 		Commands: h.Commands(),
-		Jobs:     h.Jobs(b),
+		Jobs:     rec.Jobs(b),
 		// Last month's ceremony from the KPI history, a 委屈奖 and a
 		// mentoring pair; it runs after the KPI and knowledge seeders.
-		Seeders: []demo.Seeder{h.Seeder()},
+		Seeders: []demo.Seeder{rec.Seeder()},
 	}
 }
 
@@ -42,7 +44,7 @@ func (a *App) grantContestTitle(ctx context.Context, t handlers.ContestTitle) er
 }
 
 // AwardStats provides the workbook's 荣誉勋章 sheet (for ReportBuilder).
-func (a *App) AwardStats() reports.AwardStats { return handlers.AwardStats{Svc: a.awards.Svc} }
+func (a *App) AwardStats() reports.AwardStats { return awardsbot.AwardStats{Svc: a.awards.Svc} }
 
 // EvalWeights are the configured 三维绩效 weights (for ReportBuilder).
 func (a *App) EvalWeights() reports.Weights {

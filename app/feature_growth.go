@@ -9,6 +9,7 @@ import (
 	"github.com/banzu-bot/banzu/bot"
 	"github.com/banzu-bot/banzu/config"
 	"github.com/banzu-bot/banzu/growth"
+	"github.com/banzu-bot/banzu/growth/growthbot"
 	"github.com/banzu-bot/banzu/handlers"
 	"github.com/banzu-bot/banzu/knowledge"
 	"github.com/banzu-bot/banzu/lesson"
@@ -19,7 +20,8 @@ import (
 // Growing people: levels and promotion (/level, /path), one-to-ones
 // (/talk, /talks and the monthly reminder). See package growth.
 func growthFeature(h *handlers.Growth, b *bot.Bot) Feature {
-	return Feature{Name: "growth", Commands: h.Commands(), Jobs: h.Jobs(b)}
+	talks := &growthbot.Talks{St: h.St, Cfg: h.Cfg, Targets: h.Targets}
+	return Feature{Name: "growth", Commands: h.Commands(), Jobs: talks.Jobs(b)}
 }
 
 // newGrowth is the growth feature's handler, built from config. A promotion
@@ -34,7 +36,7 @@ func newGrowth(st store.Store, cfg *config.Config, kb *knowledge.Service, lesson
 }
 
 // TalkStats provides the workbook's 面谈 sheet (for ReportBuilder).
-func (a *App) TalkStats() reports.TalkStats { return handlers.TalkStats{St: a.Store} }
+func (a *App) TalkStats() reports.TalkStats { return growthbot.TalkStats{St: a.Store} }
 
 // referralFollowUp is the 伯乐奖 follow-up of a promotion: a hire referred
 // with a standing 伯乐奖 and promoted within the reminder months earns the

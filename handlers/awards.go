@@ -8,13 +8,14 @@ import (
 	"strings"
 
 	"github.com/banzu-bot/banzu/awards"
+	"github.com/banzu-bot/banzu/awards/awardsbot"
 	"github.com/banzu-bot/banzu/bot"
 	"github.com/banzu-bot/banzu/period"
 )
 
 // Awards answers the recognition commands (/award, /revoke, /mentor,
-// /badges, /leaderboard) and runs the monthly ceremony and the 伯乐奖
-// reminders.
+// /badges, /leaderboard, /thanks). The monthly ceremony, the 伯乐奖
+// reminders and the demo data are in awards/awardsbot.
 type Awards struct {
 	Svc *awards.Service
 }
@@ -269,7 +270,7 @@ func (h *Awards) mentor(ctx context.Context, req *bot.Request) error {
 	if err != nil {
 		return err
 	}
-	p, err := h.Svc.Progress(ctx, req.Team.ID, awardMember(senior), teamRoster(req.Bot(), req.Team), now)
+	p, err := h.Svc.Progress(ctx, req.Team.ID, awardsbot.Member(senior), awardsbot.Roster(req.Team), now)
 	if err != nil {
 		return err
 	}
@@ -292,7 +293,7 @@ func (h *Awards) badges(ctx context.Context, req *bot.Request) error {
 	if m == nil {
 		return bot.Userf("你还不在花名册里，没有勋章记录。请主管把你加入团队成员（teams[].members）。")
 	}
-	p, err := h.Svc.Progress(ctx, team.ID, awardMember(m), teamRoster(req.Bot(), team), req.Now())
+	p, err := h.Svc.Progress(ctx, team.ID, awardsbot.Member(m), awardsbot.Roster(team), req.Now())
 	if err != nil {
 		return err
 	}
@@ -370,29 +371,8 @@ func agentsOf(b *bot.Bot, teams ...*bot.Team) func(string) bool {
 	return func(id string) bool { return ids[id] }
 }
 
-func awardMember(m *bot.Member) awards.Member {
-	return awards.Member{ID: m.ID, Level: m.Level, Mentor: m.Config.Mentor, HireDate: m.Config.HireDate}
-}
+// nameOf is a member's name, or id when the roster does not know them.
+func nameOf(b *bot.Bot, id string) string { return awardsbot.NameOf(b, id) }
 
-// teamRoster lists a team's members for recognition (everyone: a senior who
-// mentors may be listed with any role).
-func teamRoster(b *bot.Bot, t *bot.Team) []awards.Member {
-	out := make([]awards.Member, 0, len(t.Members))
-	for _, m := range t.Members {
-		out = append(out, awardMember(m))
-	}
-	return out
-}
-
-// teamAgents lists the team's agents: who may win titles and bronze.
-func teamAgents(b *bot.Bot, t *bot.Team) []awards.Member {
-	var out []awards.Member
-	for _, m := range t.Members {
-		if b.Directory.RoleOf(m) == bot.RoleAgent {
-			out = append(out, awardMember(m))
-		}
-	}
-	return out
-}
-
-func nameOf(b *bot.Bot, id string) string { return people{b.Directory}.Name(id) }
+// dateOf is an entry's day, "2026-11-05"; "" for nil.
+func dateOf(e *awards.Entry) string { return awardsbot.DateOf(e) }

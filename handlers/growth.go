@@ -11,6 +11,7 @@ import (
 	"github.com/banzu-bot/banzu/bot"
 	"github.com/banzu-bot/banzu/config"
 	"github.com/banzu-bot/banzu/growth"
+	"github.com/banzu-bot/banzu/growth/growthbot"
 	"github.com/banzu-bot/banzu/knowledge"
 	"github.com/banzu-bot/banzu/kpi"
 	"github.com/banzu-bot/banzu/lesson"
@@ -20,7 +21,8 @@ import (
 
 // Growth is growing people in the chat: /level (a person's record against
 // the criteria, and promotion), /path (an agent's own way on), /talk and
-// /talks (one-to-ones) and the monthly one-to-one reminder.
+// /talks (one-to-ones). The monthly one-to-one reminder is in
+// growth/growthbot.
 type Growth struct {
 	St        store.Store
 	Cfg       config.Growth
@@ -51,18 +53,13 @@ func levelOf(dir *bot.Directory, m *bot.Member) string {
 	return growth.LevelAgent
 }
 
-// lastMonth is the last complete month before now.
-func lastMonth(now time.Time) period.Range {
-	return period.Month(period.Month(now).From.AddDate(0, 0, -1))
-}
-
 // record gathers what the criteria read of m in team: the KPI months up to
 // last month, mentees, knowledge approved and lesson answers over the same
 // months.
 func (g *Growth) record(ctx context.Context, b *bot.Bot, t *bot.Team, m *bot.Member, now time.Time) (growth.Record, error) {
 	var r growth.Record
 	n := max(g.Cfg.Senior.MonthsOnTarget, 1)
-	last := lastMonth(now)
+	last := growthbot.LastMonth(now)
 	months, err := awards.LoadMonths(ctx, kpi.NewRepo(g.St), t.ID, last.From, n)
 	if err != nil {
 		return r, err

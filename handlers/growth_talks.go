@@ -6,106 +6,16 @@ import (
 	"strings"
 	"time"
 
-	"github.com/banzu-bot/banzu/awards"
 	"github.com/banzu-bot/banzu/bot"
 	"github.com/banzu-bot/banzu/growth"
-	"github.com/banzu-bot/banzu/jobs"
+	"github.com/banzu-bot/banzu/growth/growthbot"
 	"github.com/banzu-bot/banzu/knowledge"
-	"github.com/banzu-bot/banzu/kpi"
 	"github.com/banzu-bot/banzu/period"
-	"github.com/banzu-bot/banzu/reports"
-	"github.com/banzu-bot/banzu/store"
 )
 
-// growthSentColl marks the monthly reminders sent, per team and month.
-const growthSentColl = "growth.sent"
-
-// talkAgents are a team's members a supervisor talks with: its agents.
-func talkAgents(b *bot.Bot, t *bot.Team) []string {
-	var out []string
-	for _, m := range t.Members {
-		if b.Directory.RoleOf(m) == bot.RoleAgent {
-			out = append(out, m.ID)
-		}
-	}
-	return out
-}
-
-// trend reads the team's KPI trend of the months up to the one before now.
-func (g *Growth) trend(ctx context.Context, b *bot.Bot, team string, now time.Time) (func(string) []growth.MonthMark, error) {
-	n := max(g.Cfg.Talks.TrendMonths, 1)
-	months, err := awards.LoadMonths(ctx, kpi.NewRepo(g.St), team, lastMonth(now).From, n)
-	if err != nil {
-		return nil, err
-	}
-	first := lastMonth(now).From
-	targets := g.Targets
-	if t := b.Directory.Team(team); t != nil {
-		targets = kpi.TeamTargets(g.Targets, t.Config)
-	}
-	return func(id string) []growth.MonthMark {
-		out := make([]growth.MonthMark, 0, len(months))
-		for i, rep := range months {
-			mk := growth.MonthMark{Month: first.AddDate(0, -i, 0).Format("2006-01")}
-			if tot := rep.Agents[id]; tot != nil {
-				mk.Data = true
-				mk.Met = awards.MeetsMonth(tot, targets, b.Directory.LevelOf(b.Directory.Member(id)))
-			}
-			out = append(out, mk)
-		}
-		return out
-	}, nil
-}
-
-// due lists the team's agents due for a one-to-one in the month of now.
-func (g *Growth) due(ctx context.Context, b *bot.Bot, t *bot.Team, now time.Time) ([]growth.Due, error) {
-	talks, err := growth.Talks(ctx, g.St, t.ID, time.Time{}, time.Time{})
-	if err != nil {
-		return nil, err
-	}
-	tr, err := g.trend(ctx, b, t.ID, now)
-	if err != nil {
-		return nil, err
-	}
-	return growth.DueTalks(talkAgents(b, t), talks, period.Month(now).From, tr), nil
-}
-
-func trendText(ms []growth.MonthMark) string {
-	var parts []string
-	for i := len(ms) - 1; i >= 0; i-- {
-		mark := "—"
-		switch {
-		case ms[i].Met:
-			mark = "✅"
-		case ms[i].Data:
-			mark = "❌"
-		}
-		parts = append(parts, strings.TrimLeft(ms[i].Month[5:], "0")+"月"+mark)
-	}
-	return strings.Join(parts, " ")
-}
-
-// dueText renders who is due, below target first.
-func dueText(b *bot.Bot, teamName string, due []growth.Due, month string) string {
-	var sb strings.Builder
-	if len(due) == 0 {
-		return fmt.Sprintf("**%s %s 一对一面谈**：本月每位成员都已面谈，辛苦了！", teamName, month)
-	}
-	fmt.Fprintf(&sb, "**%s %s 一对一面谈**：还有 %d 人待面谈（未达标的优先）", teamName, month, len(due))
-	for i, d := range due {
-		fmt.Fprintf(&sb, "\n%d. %s", i+1, nameOf(b, d.Member))
-		if d.Below {
-			sb.WriteString(" ⚠ 上月未达标")
-		}
-		fmt.Fprintf(&sb, " · 近%d月 %s", len(d.Trend), trendText(d.Trend))
-		if d.Last != nil {
-			fmt.Fprintf(&sb, " · 上次面谈 %s", d.Last.At.In(b.Location()).Format(period.Layout))
-		} else {
-			sb.WriteString(" · 还没有面谈记录")
-		}
-	}
-	sb.WriteString("\n\n聊聊困难和状态，约定一个行动（如安排资深同事带售后流程）。面谈后发送 /talk @名字 记录。")
-	return sb.String()
+// talks is the one-to-one side of growth the /talks command reads.
+func (g *Growth) talks() *growthbot.Talks {
+	return &growthbot.Talks{St: g.St, Cfg: g.Cfg, Targets: g.Targets}
 }
 
 func (g *Growth) talkCmd() *bot.Command {
@@ -153,11 +63,11 @@ func (g *Growth) talksCmd() *bot.Command {
 			b := req.Bot()
 			now := req.Now()
 			if len(req.Args) == 0 {
-				due, err := g.due(ctx, b, req.Team, now)
+				due, err := g.talks().Due(ctx, b, req.Team, now)
 				if err != nil {
 					return err
 				}
-				return replyPrivately(ctx, req, bot.Message{Markdown: dueText(b, req.Team.Name, due, period.Month(now).Label)}, "待面谈名单")
+				return replyPrivately(ctx, req, bot.Message{Markdown: growthbot.DueText(b, req.Team.Name, due, period.Month(now).Label)}, "待面谈名单")
 			}
 			m, team := req.FindMemberTeam(req.Args[0])
 			if m == nil {
@@ -184,71 +94,4 @@ func (g *Growth) talksCmd() *bot.Command {
 			return replyPrivately(ctx, req, bot.Message{Markdown: text}, "面谈记录")
 		},
 	}
-}
-
-// Jobs is the monthly one-to-one reminder.
-func (g *Growth) Jobs(b *bot.Bot) []*jobs.Job {
-	return []*jobs.Job{{
-		Name:        "growth-talks",
-		Description: "每月一对一面谈提醒：私信主管本月待面谈的成员（未达标的优先，附近 3 个月趋势）",
-		DefaultSpec: "30 9 1 * *",
-		PerTeam:     true,
-		Fn: func(ctx context.Context, run jobs.Run) error {
-			_, err := g.RemindTalks(ctx, b, run.TeamID, run.Slot)
-			return err
-		},
-	}}
-}
-
-// RemindTalks tells each supervisor of the team (its managers when it has
-// none) privately who is due for a one-to-one in the month of slot, once
-// per team and month. It returns how many it told.
-func (g *Growth) RemindTalks(ctx context.Context, b *bot.Bot, teamID string, slot time.Time) (int, error) {
-	t := b.Directory.Team(teamID)
-	if t == nil {
-		return 0, fmt.Errorf("unknown team %q", teamID)
-	}
-	slot = slot.In(b.Location())
-	due, err := g.due(ctx, b, t, slot)
-	if err != nil || len(due) == 0 {
-		return 0, err
-	}
-	month := period.Month(slot)
-	key := "talks/" + teamID + "/" + month.From.Format("2006-01")
-	first, err := g.St.PutIfAbsent(ctx, growthSentColl, key, []byte(b.Now().UTC().Format(time.RFC3339)))
-	if err != nil || !first {
-		return 0, err
-	}
-	msg := bot.Message{Markdown: "⏰ " + dueText(b, t.Name, due, month.Label)}
-	sent := 0
-	for _, m := range kbSupervisors(b, t) {
-		if err := b.SendMember(ctx, m.ID, msg); err != nil {
-			b.Logger().Warn("talk reminder not delivered", "job", "growth-talks", "team_id", teamID, "user_id", m.ID, "error", err)
-			continue
-		}
-		sent++
-	}
-	if sent == 0 {
-		_ = g.St.Delete(ctx, growthSentColl, key)
-		return 0, fmt.Errorf("growth-talks: no supervisor of %s reachable", teamID)
-	}
-	return sent, nil
-}
-
-// TalkStats gives the monthly workbook its 面谈 sheet.
-type TalkStats struct{ St store.Store }
-
-var _ reports.TalkStats = TalkStats{}
-
-// TalkSheet lists a team's talks in [from, to].
-func (s TalkStats) TalkSheet(ctx context.Context, team string, from, to time.Time) ([]reports.TalkRow, error) {
-	talks, err := growth.Talks(ctx, s.St, team, from, to.Add(time.Nanosecond))
-	if err != nil {
-		return nil, err
-	}
-	out := make([]reports.TalkRow, 0, len(talks))
-	for _, t := range talks {
-		out = append(out, reports.TalkRow{Member: t.Member, By: t.By, Date: t.At.In(from.Location()), Note: t.Note})
-	}
-	return out, nil
 }

@@ -1,4 +1,7 @@
-package handlers
+// Package awardsbot is the recognition feature's chat side beyond its
+// commands: the monthly ceremony and the 伯乐奖 reminders as jobs, the demo
+// seeder and the workbook's 荣誉勋章 adapter. The commands are in handlers.
+package awardsbot
 
 import (
 	"context"
@@ -10,8 +13,12 @@ import (
 	"github.com/banzu-bot/banzu/bot"
 	"github.com/banzu-bot/banzu/jobs"
 	"github.com/banzu-bot/banzu/period"
-	"github.com/banzu-bot/banzu/reports"
 )
+
+// Awards runs the recognition feature's scheduled work and demo data.
+type Awards struct {
+	Svc *awards.Service
+}
 
 // Jobs are the monthly ceremony and the daily 伯乐奖 reminder check.
 func (h *Awards) Jobs(b *bot.Bot) []*jobs.Job {
@@ -55,7 +62,7 @@ func (h *Awards) ceremony(ctx context.Context, b *bot.Bot, teamID string, slot t
 	}
 	slot = slot.In(b.Location())
 	month := period.Month(period.Month(slot).From.AddDate(0, 0, -1))
-	c, err := h.Svc.RunCeremony(ctx, teamID, teamAgents(b, t), month.From, b.Now())
+	c, err := h.Svc.RunCeremony(ctx, teamID, Agents(b, t), month.From, b.Now())
 	if err != nil {
 		return false, err
 	}
@@ -140,29 +147,41 @@ func (h *Awards) Remind(ctx context.Context, b *bot.Bot, teamID string, slot tim
 var errNoGiver = errors.New("no giver")
 
 func referralReminder(b *bot.Bot, e *awards.Entry, months, bonus int) string {
-	hire := nameOf(b, e.Subject)
+	hire := NameOf(b, e.Subject)
 	since := " "
 	if m := b.Directory.Member(e.Subject); m != nil && m.Config.HireDate != "" {
 		since = "（" + m.Config.HireDate + " 入职）"
 	}
 	return fmt.Sprintf("⏰ **伯乐奖提醒**\n%s 推荐的 %s%s已入职满 %d 个月。\n如果 %s 已在 %d 个月内晋升，请为 %s 发放伯乐奖晋升奖金 %d 元。（伯乐奖 #%d，%s 颁发）",
-		nameOf(b, e.Member), hire, since, months, hire, months, nameOf(b, e.Member), bonus, e.Seq, dateOf(e))
+		NameOf(b, e.Member), hire, since, months, hire, months, NameOf(b, e.Member), bonus, e.Seq, DateOf(e))
 }
 
-// AwardStats gives the monthly workbook its 荣誉勋章 sheet.
-type AwardStats struct{ Svc *awards.Service }
-
-var _ reports.AwardStats = AwardStats{}
-
-// AwardSheet lists a team's standing titles, badges and awards of a period.
-func (a AwardStats) AwardSheet(ctx context.Context, team string, from, to time.Time) ([]reports.AwardRow, error) {
-	rows, err := a.Svc.Rows(ctx, team, from, to)
-	if err != nil {
-		return nil, err
+// supervisors are the ids of the team's supervisors.
+func supervisors(b *bot.Bot, t *bot.Team) []string {
+	var ids []string
+	for _, m := range b.Directory.Supervisors(t.ID) {
+		ids = append(ids, m.ID)
 	}
-	out := make([]reports.AwardRow, 0, len(rows))
-	for _, r := range rows {
-		out = append(out, reports.AwardRow{Member: r.Member, Award: r.Award, Date: r.Date, Reason: r.Reason, Points: r.Points, FromKPI: r.FromKPI})
+	return ids
+}
+
+// notifySupervisors sends msg to the team's supervisors directly, or into
+// the group @-mentioning them when they cannot be reached directly.
+func notifySupervisors(ctx context.Context, b *bot.Bot, t *bot.Team, msg bot.Message) error {
+	sups := supervisors(b, t)
+	for _, id := range sups {
+		err := b.SendMember(ctx, id, msg)
+		if err == nil {
+			continue
+		}
+		if !errors.Is(err, bot.ErrNoDestination) {
+			return err
+		}
+		msg.Mentions = sups
+		return b.PostTeam(ctx, t.ID, msg)
 	}
-	return out, nil
+	if len(sups) == 0 {
+		return b.PostTeam(ctx, t.ID, msg)
+	}
+	return nil
 }
