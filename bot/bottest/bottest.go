@@ -116,6 +116,9 @@ func New(t testing.TB, opts ...Option) *Rig {
 	return r
 }
 
+// Inbox is the console chat id of member id's private chat with the bot.
+func Inbox(id string) string { return console.InboxPrefix + id }
+
 // Add registers commands; call it before Start.
 func (r *Rig) Add(cmds ...*bot.Command) { r.Commands.Add(cmds...) }
 
@@ -155,9 +158,9 @@ func (r *Rig) close() {
 	}
 }
 
-// Say posts text into chat (a team id for the team's group, or a member id
-// for the member's private chat with the bot) as user, and returns the id
-// of the posted message.
+// Say posts text into chat (a team id for the team's group, or Inbox(id)
+// for a member's private chat with the bot) as user, and returns the id of
+// the posted message. The text counts as addressed to the bot.
 func (r *Rig) Say(chat, user, text string) int64 {
 	r.T.Helper()
 	if !r.started {
