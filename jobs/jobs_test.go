@@ -102,3 +102,18 @@ func TestFailedRunCanBeRetried(t *testing.T) {
 		t.Errorf("retry after failure: ran=%v err=%v", ran, err)
 	}
 }
+
+func TestPerTeamPassesTeamAndSlot(t *testing.T) {
+	var got string
+	j := jobs.PerTeam("x", "说明", "0 9 * * *", func(_ context.Context, team string, slot time.Time) (int, error) {
+		got = team + "@" + slot.Format("15:04")
+		return 3, errors.New("down")
+	})
+	if !j.PerTeam || j.DefaultSpec != "0 9 * * *" || j.Description != "说明" {
+		t.Errorf("job = %+v", j)
+	}
+	err := j.Fn(context.Background(), jobs.Run{TeamID: "presale", Slot: time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)})
+	if got != "presale@09:00" || err == nil || err.Error() != "down" {
+		t.Errorf("ran with %q, err %v", got, err)
+	}
+}

@@ -22,27 +22,15 @@ type Awards struct {
 
 // Jobs are the monthly ceremony and the daily 伯乐奖 reminder check.
 func (h *Awards) Jobs(b *bot.Bot) []*jobs.Job {
+	ceremony := func(ctx context.Context, teamID string, slot time.Time) (bool, error) {
+		return h.Ceremony(ctx, b, teamID, slot)
+	}
+	remind := func(ctx context.Context, teamID string, slot time.Time) (int, error) {
+		return h.Remind(ctx, b, teamID, slot)
+	}
 	return []*jobs.Job{
-		{
-			Name:        "awards-ceremony",
-			Description: "月度颁奖：上个月的月度称号、新获勋章、离青铜只差一个月的伙伴",
-			DefaultSpec: "0 10 1 * *",
-			PerTeam:     true,
-			Fn: func(ctx context.Context, run jobs.Run) error {
-				_, err := h.Ceremony(ctx, b, run.TeamID, run.Slot)
-				return err
-			},
-		},
-		{
-			Name:        "awards-reminders",
-			Description: "伯乐奖提醒：新人入职满 6 个月时提醒主管确认晋升奖金",
-			DefaultSpec: "0 9 * * *",
-			PerTeam:     true,
-			Fn: func(ctx context.Context, run jobs.Run) error {
-				_, err := h.Remind(ctx, b, run.TeamID, run.Slot)
-				return err
-			},
-		},
+		jobs.PerTeam("awards-ceremony", "月度颁奖：上个月的月度称号、新获勋章、离青铜只差一个月的伙伴", "0 10 1 * *", ceremony),
+		jobs.PerTeam("awards-reminders", "伯乐奖提醒：新人入职满 6 个月时提醒主管确认晋升奖金", "0 9 * * *", remind),
 	}
 }
 

@@ -124,16 +124,10 @@ func DueText(b *bot.Bot, teamName string, due []growth.Due, month string) string
 
 // Jobs is the monthly one-to-one reminder.
 func (g *Talks) Jobs(b *bot.Bot) []*jobs.Job {
-	return []*jobs.Job{{
-		Name:        "growth-talks",
-		Description: "每月一对一面谈提醒：私信主管本月待面谈的成员（未达标的优先，附近 3 个月趋势）",
-		DefaultSpec: "30 9 1 * *",
-		PerTeam:     true,
-		Fn: func(ctx context.Context, run jobs.Run) error {
-			_, err := g.RemindTalks(ctx, b, run.TeamID, run.Slot)
-			return err
-		},
-	}}
+	remind := func(ctx context.Context, teamID string, slot time.Time) (int, error) {
+		return g.RemindTalks(ctx, b, teamID, slot)
+	}
+	return []*jobs.Job{jobs.PerTeam("growth-talks", "每月一对一面谈提醒：私信主管本月待面谈的成员（未达标的优先，附近 3 个月趋势）", "30 9 1 * *", remind)}
 }
 
 // RemindTalks tells each supervisor of the team (its managers when it has
