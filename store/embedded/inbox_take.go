@@ -75,26 +75,17 @@ func (in *inbox) take(consumer string, limit int, idle time.Duration) ([]store.I
 			}
 			stale = append(stale, clone(k))
 		}
+		claim := func(key, id []byte, takenOver bool) error {
+			it, ok, err := t.claim(key, id, takenOver, consumer, now)
+			if ok {
+				out = append(out, it)
+			}
+			return err
+		}
 		for _, k := range stale {
-			id := k[8:]
-			if err := t.taken.Delete(k); err != nil {
+			if err := claim(k, k[8:], true); err != nil {
 				return err
 			}
-			if err := t.add(metaTaken, -1); err != nil {
-				return err
-			}
-			r, ok, err := t.load(id)
-			if err != nil {
-				return err
-			}
-			if !ok {
-				continue
-			}
-			r.Attempts++
-			if err := t.take(id, &r, consumer, now); err != nil {
-				return err
-			}
-			out = append(out, r.item(id))
 		}
 		var fresh [][]byte
 		c = t.ready.Cursor()
@@ -102,23 +93,9 @@ func (in *inbox) take(consumer string, limit int, idle time.Duration) ([]store.I
 			fresh = append(fresh, clone(k))
 		}
 		for _, id := range fresh {
-			if err := t.ready.Delete(id); err != nil {
+			if err := claim(id, id, false); err != nil {
 				return err
 			}
-			if err := t.add(metaWaiting, -1); err != nil {
-				return err
-			}
-			r, ok, err := t.load(id)
-			if err != nil {
-				return err
-			}
-			if !ok {
-				continue
-			}
-			if err := t.take(id, &r, consumer, now); err != nil {
-				return err
-			}
-			out = append(out, r.item(id))
 		}
 		if len(out) > 0 {
 			nextIdle = time.Time{}
@@ -166,4 +143,31 @@ func (in *inbox) Touch(ctx context.Context, consumer string, ids ...string) erro
 		return fmt.Errorf("embedded: inbox touch: %w", err)
 	}
 	return nil
+}
+
+// claim gives item id to consumer, removing key from the index it was in:
+// the taken index when it is taken over (which counts an attempt), else the
+// ready one. ok is false when the item is gone.
+func (t inboxTx) claim(key, id []byte, takenOver bool, consumer string, now time.Time) (it store.InboxItem, ok bool, err error) {
+	index, meta := t.ready, metaWaiting
+	if takenOver {
+		index, meta = t.taken, metaTaken
+	}
+	if err := index.Delete(key); err != nil {
+		return it, false, err
+	}
+	if err := t.add(meta, -1); err != nil {
+		return it, false, err
+	}
+	r, ok, err := t.load(id)
+	if err != nil || !ok {
+		return it, false, err
+	}
+	if takenOver {
+		r.Attempts++
+	}
+	if err := t.take(id, &r, consumer, now); err != nil {
+		return it, false, err
+	}
+	return r.item(id), true, nil
 }
