@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"maps"
 	"math/rand/v2"
 	"sync"
 	"time"
@@ -189,11 +190,7 @@ func (o *Outbox) paceKey(dest Destination) string {
 func (o *Outbox) Counts() map[string]int64 {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	out := make(map[string]int64, len(o.counts))
-	for k, v := range o.counts {
-		out[k] = v
-	}
-	return out
+	return maps.Clone(o.counts)
 }
 
 func (o *Outbox) count(platform, k string) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"time"
 
 	"github.com/banzu-bot/banzu/store"
@@ -58,10 +59,7 @@ func (o *Outbox) postpone(ctx context.Context, id int64, due time.Time) {
 // store error (the store is still away).
 func (o *Outbox) settle(ctx context.Context) error {
 	o.mu.Lock()
-	pending := make(map[int64]settle, len(o.unsettled))
-	for id, st := range o.unsettled {
-		pending[id] = st
-	}
+	pending := maps.Clone(o.unsettled)
 	o.mu.Unlock()
 	for id, st := range pending {
 		var err error
