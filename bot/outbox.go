@@ -86,24 +86,12 @@ type Outbox struct {
 
 // NewOutbox builds an outbox over the store delivering to the given platforms.
 func NewOutbox(st store.Store, platforms []Platform, opts OutboxOptions) *Outbox {
-	if opts.Poll <= 0 {
-		opts.Poll = 500 * time.Millisecond
-	}
-	if opts.Lease <= 0 {
-		opts.Lease = 10 * time.Second
-	}
-	if opts.SenderLease <= 0 {
-		opts.SenderLease = 10 * time.Second
-	}
-	if opts.MinBackoff <= 0 {
-		opts.MinBackoff = 2 * time.Second
-	}
-	if opts.MaxBackoff <= 0 {
-		opts.MaxBackoff = 5 * time.Minute
-	}
-	if opts.Parallel <= 0 {
-		opts.Parallel = 8
-	}
+	DefaultTo(&opts.Poll, 500*time.Millisecond)
+	DefaultTo(&opts.Lease, 10*time.Second)
+	DefaultTo(&opts.SenderLease, 10*time.Second)
+	DefaultTo(&opts.MinBackoff, 2*time.Second)
+	DefaultTo(&opts.MaxBackoff, 5*time.Minute)
+	DefaultTo(&opts.Parallel, 8)
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}

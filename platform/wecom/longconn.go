@@ -81,19 +81,14 @@ var DefaultLongConnTuning = LongConnTuning{
 
 func (t LongConnTuning) withDefaults() LongConnTuning {
 	d := DefaultLongConnTuning
-	fill := func(v *time.Duration, def time.Duration) {
-		if *v <= 0 {
-			*v = def
-		}
-	}
-	fill(&t.Heartbeat, d.Heartbeat)
-	fill(&t.BackoffInitial, d.BackoffInitial)
-	fill(&t.BackoffMax, d.BackoffMax)
-	fill(&t.LeaseTTL, d.LeaseTTL)
-	fill(&t.LeaseRetry, d.LeaseRetry)
-	fill(&t.RetryAfter, d.RetryAfter)
-	fill(&t.AckTimeout, d.AckTimeout)
-	fill(&t.DialTimeout, d.DialTimeout)
+	bot.DefaultTo(&t.Heartbeat, d.Heartbeat)
+	bot.DefaultTo(&t.BackoffInitial, d.BackoffInitial)
+	bot.DefaultTo(&t.BackoffMax, d.BackoffMax)
+	bot.DefaultTo(&t.LeaseTTL, d.LeaseTTL)
+	bot.DefaultTo(&t.LeaseRetry, d.LeaseRetry)
+	bot.DefaultTo(&t.RetryAfter, d.RetryAfter)
+	bot.DefaultTo(&t.AckTimeout, d.AckTimeout)
+	bot.DefaultTo(&t.DialTimeout, d.DialTimeout)
 	t.BackoffMax = max(t.BackoffMax, t.BackoffInitial)
 	return t
 }
