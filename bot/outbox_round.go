@@ -97,14 +97,7 @@ func (o *Outbox) keep(ctx context.Context, round *roundSet) func() {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		t := time.NewTicker(min(o.opts.Lease, o.opts.SenderLease) / 3)
-		defer t.Stop()
-		for {
-			select {
-			case <-kctx.Done():
-				return
-			case <-t.C:
-			}
+		Every(kctx, min(o.opts.Lease, o.opts.SenderLease)/3, func() bool {
 			if _, err := o.st.Acquire(kctx, "outbox-sender", o.opts.Owner, o.opts.SenderLease); err != nil {
 				o.log.Warn("outbox: sender lease not renewed", "error", err)
 			}
@@ -114,7 +107,8 @@ func (o *Outbox) keep(ctx context.Context, round *roundSet) func() {
 					o.log.Warn("outbox: claim not renewed", "id", id, "error", err)
 				}
 			}
-		}
+			return true
+		})
 	}()
 	return func() { cancel(); <-done }
 }
