@@ -4,7 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 )
 
 // ErrNoDestination means a team or member cannot be reached on any platform.
@@ -84,10 +85,5 @@ func (b *Bot) SendMember(ctx context.Context, memberID string, msg Message) erro
 func (o *Outbox) Platforms() []string {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	names := make([]string, 0, len(o.platforms))
-	for n := range o.platforms {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
+	return slices.Sorted(maps.Keys(o.platforms))
 }

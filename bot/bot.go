@@ -80,24 +80,12 @@ type Bot struct {
 
 // New builds a bot. Call Start to begin handling events.
 func New(st store.Store, dir *Directory, cmds *Commands, out *Outbox, opts Options) *Bot {
-	if opts.Workers <= 0 {
-		opts.Workers = 64
-	}
-	if opts.HeavyWorkers <= 0 {
-		opts.HeavyWorkers = 2
-	}
-	if opts.HandlerTimeout <= 0 {
-		opts.HandlerTimeout = 30 * time.Second
-	}
-	if opts.DedupTTL <= 0 {
-		opts.DedupTTL = 24 * time.Hour
-	}
-	if opts.Takeover <= 0 {
-		opts.Takeover = 10 * time.Second
-	}
-	if opts.MaxAttempts <= 0 {
-		opts.MaxAttempts = 3
-	}
+	DefaultTo(&opts.Workers, 64)
+	DefaultTo(&opts.HeavyWorkers, 2)
+	DefaultTo(&opts.HandlerTimeout, 30*time.Second)
+	DefaultTo(&opts.DedupTTL, 24*time.Hour)
+	DefaultTo(&opts.Takeover, 10*time.Second)
+	DefaultTo(&opts.MaxAttempts, 3)
 	if opts.Consumer == "" {
 		host, _ := os.Hostname()
 		opts.Consumer = fmt.Sprintf("%s-%d-%x", host, os.Getpid(), rand.Uint32())

@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -162,29 +164,20 @@ func (b *Bot) feed(ctx context.Context, work chan<- store.InboxItem, slots chan 
 // worked on, so that no other worker takes them over while a long handler
 // (a workbook, an import) runs.
 func (b *Bot) keepAlive(ctx context.Context) {
-	t := time.NewTicker(b.opts.Takeover / 3)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
+	Every(ctx, b.opts.Takeover/3, func() bool {
 		b.mu.Lock()
-		ids := make([]string, 0, len(b.inflight))
-		for id := range b.inflight {
-			ids = append(ids, id)
-		}
+		ids := slices.Collect(maps.Keys(b.inflight))
 		b.mu.Unlock()
 		if len(ids) == 0 {
-			continue
+			return true
 		}
 		tctx, cancel := context.WithTimeout(context.Background(), b.opts.Takeover/3)
 		if err := b.inbox.Touch(tctx, b.opts.Consumer, ids...); err != nil {
 			b.log.Warn("inbox: cannot renew events in flight", "error", err, "events", len(ids))
 		}
 		cancel()
-	}
+		return true
+	})
 }
 
 // process handles one inbox item and settles it: Done when handled, Retry

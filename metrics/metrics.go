@@ -7,9 +7,10 @@ package metrics
 import (
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"net/http"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -114,7 +115,7 @@ func (c *CounterVec) write(w io.Writer, name string) {
 	fmt.Fprintf(w, "# HELP %s %s\n# TYPE %s counter\n", name, c.help, name)
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	for _, k := range sortedKeys(c.vals) {
+	for _, k := range slices.Sorted(maps.Keys(c.vals)) {
 		fmt.Fprintf(w, "%s%s %s\n", name, labelText(c.labels, c.keys[k]), formatFloat(c.vals[k]))
 	}
 }
@@ -176,12 +177,7 @@ func (h *HistogramVec) write(w io.Writer, name string) {
 	fmt.Fprintf(w, "# HELP %s %s\n# TYPE %s histogram\n", name, h.help, name)
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	keys := make([]string, 0, len(h.series))
-	for k := range h.series {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
+	for _, k := range slices.Sorted(maps.Keys(h.series)) {
 		s := h.series[k]
 		var cum uint64
 		for i, b := range h.buckets {
@@ -237,13 +233,4 @@ func (r *Registry) Handler() http.Handler {
 		w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
 		r.WriteText(w)
 	})
-}
-
-func sortedKeys(m map[string]float64) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

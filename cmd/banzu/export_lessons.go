@@ -6,7 +6,6 @@ import (
 	"io"
 	"os"
 
-	"github.com/banzu-bot/banzu/app"
 	"github.com/banzu-bot/banzu/lesson"
 )
 
@@ -31,11 +30,7 @@ func exportLessons(ctx context.Context, args []string, stdout, stderr io.Writer,
 	if f == "xlsx" && *out == "" {
 		return fmt.Errorf("导出 xlsx 需要用 -o 指定文件")
 	}
-	cfg, err := c.load(env)
-	if err != nil {
-		return err
-	}
-	a, err := c.openApp(ctx, cfg, stderr, "请先停止它再导出", false, app.Options{})
+	a, err := c.open(ctx, env, stderr, "请先停止它再导出")
 	if err != nil {
 		return err
 	}

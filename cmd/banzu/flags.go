@@ -80,6 +80,16 @@ func (c *common) openApp(ctx context.Context, cfg *config.Config, stderr io.Writ
 	return a, nil
 }
 
+// open loads the config and opens banzu for a one-off command that needs
+// nothing else from the config and no demo data (see openApp).
+func (c *common) open(ctx context.Context, env []string, stderr io.Writer, busyHint string) (*app.App, error) {
+	cfg, err := c.load(env)
+	if err != nil {
+		return nil, err
+	}
+	return c.openApp(ctx, cfg, stderr, busyHint, false, app.Options{})
+}
+
 // seedDemo adds the demo company's data (KPI history, knowledge …) the first
 // time a --demo command opens a data directory, as banzu serve --demo does:
 // `banzu job run daily-summary --demo` has yesterday's figures to post.

@@ -6,7 +6,6 @@ import (
 	"io"
 	"os"
 
-	"github.com/banzu-bot/banzu/app"
 	"github.com/banzu-bot/banzu/lesson"
 )
 
@@ -36,11 +35,7 @@ func importLessons(ctx context.Context, args []string, stdout, stderr io.Writer,
 		}
 		all = append(all, ls...)
 	}
-	cfg, err := c.load(env)
-	if err != nil {
-		return err
-	}
-	a, err := c.openApp(ctx, cfg, stderr, "请先停止它再导入", false, app.Options{})
+	a, err := c.open(ctx, env, stderr, "请先停止它再导入")
 	if err != nil {
 		return err
 	}

@@ -5,9 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"path/filepath"
 	"slices"
-	"sort"
 	"strings"
 )
 
@@ -55,11 +55,7 @@ func kindCmd(verb string, kinds map[string]kind) func(context.Context, []string,
 func kindUsage(verb string, kinds map[string]kind) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "用法：banzu %s 类型 [选项]（类型：%s）", verb, kindNames(kinds))
-	names := make([]string, 0, len(kinds))
-	for n := range kinds {
-		names = append(names, n)
-	}
-	sort.Strings(names)
+	names := slices.Sorted(maps.Keys(kinds))
 	for _, n := range names {
 		fmt.Fprintf(&b, "\n  %-10s %s", n, kinds[n].summary)
 	}
@@ -70,11 +66,7 @@ func kindUsage(verb string, kinds map[string]kind) string {
 }
 
 func kindNames(kinds map[string]kind) string {
-	names := make([]string, 0, len(kinds))
-	for n := range kinds {
-		names = append(names, n)
-	}
-	sort.Strings(names)
+	names := slices.Sorted(maps.Keys(kinds))
 	if len(names) == 0 {
 		return "暂无"
 	}

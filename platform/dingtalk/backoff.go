@@ -20,15 +20,9 @@ func DefaultBackoff() Backoff { return Backoff{Initial: time.Second, Max: time.M
 
 func (b Backoff) withDefaults() Backoff {
 	d := DefaultBackoff()
-	if b.Initial <= 0 {
-		b.Initial = d.Initial
-	}
-	if b.Max <= 0 {
-		b.Max = d.Max
-	}
-	if b.Max < b.Initial {
-		b.Max = b.Initial
-	}
+	bot.DefaultTo(&b.Initial, d.Initial)
+	bot.DefaultTo(&b.Max, d.Max)
+	b.Max = max(b.Max, b.Initial)
 	return b
 }
 

@@ -1,6 +1,7 @@
 package dingtalk
 
 import (
+	"maps"
 	"sync"
 	"time"
 )
@@ -61,11 +62,7 @@ func (c *conversations) lookup(chatID string) (Conversation, bool) {
 func (c *conversations) snapshot() map[string]Conversation {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	out := make(map[string]Conversation, len(c.m))
-	for k, v := range c.m {
-		out[k] = v
-	}
-	return out
+	return maps.Clone(c.m)
 }
 
 // LearnedConversations returns a copy of the group chats learned from incoming

@@ -192,14 +192,7 @@ func (p *Platform) handleFrame(ctx context.Context, conn *websocket.Conn, data [
 // keepAlive pings the gateway at the websocket level; a missing pong closes
 // the connection so the read loop ends and Listen reconnects.
 func (p *Platform) keepAlive(ctx context.Context, conn *websocket.Conn) {
-	t := time.NewTicker(p.pingInt)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
+	bot.Every(ctx, p.pingInt, func() bool {
 		pctx, cancel := context.WithTimeout(ctx, min(pingTimeout, p.pingInt))
 		err := conn.Ping(pctx)
 		cancel()
@@ -208,9 +201,10 @@ func (p *Platform) keepAlive(ctx context.Context, conn *websocket.Conn) {
 				p.log.Warn("dingtalk stream ping failed, closing", "error", err.Error())
 			}
 			_ = conn.CloseNow()
-			return
+			return false
 		}
-	}
+		return true
+	})
 }
 
 // openConnection asks the gateway for a websocket endpoint and a one-use ticket.
