@@ -121,7 +121,7 @@ func (h *Awards) Remind(ctx context.Context, b *bot.Bot, teamID string, slot tim
 			err = b.SendMember(ctx, e.By, msg)
 		}
 		if errors.Is(err, bot.ErrNoDestination) || errors.Is(err, errNoGiver) {
-			err = notifySupervisors(ctx, b, t, msg)
+			err = b.NotifySupervisors(ctx, t.ID, msg)
 		}
 		if err != nil {
 			_ = h.Svc.Unmark(ctx, key)
@@ -144,32 +144,3 @@ func referralReminder(b *bot.Bot, e *awards.Entry, months, bonus int) string {
 		NameOf(b, e.Member), hire, since, months, hire, months, NameOf(b, e.Member), bonus, e.Seq, DateOf(e))
 }
 
-// supervisors are the ids of the team's supervisors.
-func supervisors(b *bot.Bot, t *bot.Team) []string {
-	var ids []string
-	for _, m := range b.Directory.Supervisors(t.ID) {
-		ids = append(ids, m.ID)
-	}
-	return ids
-}
-
-// notifySupervisors sends msg to the team's supervisors directly, or into
-// the group @-mentioning them when they cannot be reached directly.
-func notifySupervisors(ctx context.Context, b *bot.Bot, t *bot.Team, msg bot.Message) error {
-	sups := supervisors(b, t)
-	for _, id := range sups {
-		err := b.SendMember(ctx, id, msg)
-		if err == nil {
-			continue
-		}
-		if !errors.Is(err, bot.ErrNoDestination) {
-			return err
-		}
-		msg.Mentions = sups
-		return b.PostTeam(ctx, t.ID, msg)
-	}
-	if len(sups) == 0 {
-		return b.PostTeam(ctx, t.ID, msg)
-	}
-	return nil
-}
