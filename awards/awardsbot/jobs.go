@@ -143,4 +143,3 @@ func referralReminder(b *bot.Bot, e *awards.Entry, months, bonus int) string {
 	return fmt.Sprintf("⏰ **伯乐奖提醒**\n%s 推荐的 %s%s已入职满 %d 个月。\n如果 %s 已在 %d 个月内晋升，请为 %s 发放伯乐奖晋升奖金 %d 元。（伯乐奖 #%d，%s 颁发）",
 		NameOf(b, e.Member), hire, since, months, hire, months, NameOf(b, e.Member), bonus, e.Seq, DateOf(e))
 }
-
