@@ -43,7 +43,7 @@ func (a *App) features() []Feature {
 		coreFeature(a.Bot.Commands),
 		awardsFeature(a.awards, a.Bot),
 		growthFeature(a.growth, a.Bot),
-		knowledgeFeature(a.knowledge, a.Bot, a.Store, knowledgeSettings(a), a.Now),
+		knowledgeFeature(a.knowledge, a.Bot, a.Store, a.Cfg, a.Now),
 		kpiFeature(newKPI(a.Store, a.Cfg), a.Bot, a.Store, a.Directory, a.Now),
 		lessonFeature(a.lessons, a.Log),
 		practiceFeature(a.lessons),
