@@ -15,7 +15,7 @@ import (
 
 // kpiFeature is /kpi, the daily summary and the alerts (kpi/kpibot); --demo
 // adds KPI history up to yesterday.
-func kpiFeature(k *kpibot.KPI, b *bot.Bot, st store.Store, _ *bot.Directory, now func() time.Time) Feature {
+func kpiFeature(k *kpibot.KPI, b *bot.Bot, st store.Store, now func() time.Time) Feature {
 	cmd := &handlers.KPI{Repo: k.Repo, Targets: k.Targets, Weights: k.Weights}
 	return Feature{
 		Name:     "kpi",

@@ -44,7 +44,7 @@ func (a *App) features() []Feature {
 		awardsFeature(a.awards, a.Bot),
 		growthFeature(a.growth, a.Bot),
 		knowledgeFeature(a.knowledge, a.Bot, a.Store, a.Cfg, a.Now),
-		kpiFeature(newKPI(a.Store, a.Cfg), a.Bot, a.Store, a.Directory, a.Now),
+		kpiFeature(newKPI(a.Store, a.Cfg), a.Bot, a.Store, a.Now),
 		lessonFeature(a.lessons, a.Log),
 		practiceFeature(a.lessons),
 		reportFeature(&handlers.Report{Builder: a.ReportBuilder()}, a.Bot),

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/banzu-bot/banzu/bot/bottest"
+	"github.com/banzu-bot/banzu/jobs"
 	"github.com/banzu-bot/banzu/knowledge"
 	"github.com/banzu-bot/banzu/knowledge/knowledgebot"
 )
@@ -176,5 +177,37 @@ func TestDemoSeederFillsTheBase(t *testing.T) {
 	}
 	if st.ByState[knowledge.Approved] == 0 {
 		t.Errorf("the demo base has no approved entries: %+v", st)
+	}
+}
+
+func TestPruneProposesThePoorlyRatedToTheSupervisors(t *testing.T) {
+	r, k := rig(t)
+	ctx := context.Background()
+	e := approved(t, k, wang, "运费险多久到账", "退货签收后72小时内赔付到支付宝")
+	if posted, err := k.PostPrune(ctx, r.Bot, "presale", monday()); err != nil || posted {
+		t.Fatalf("nothing to prune yet: posted %v, %v", posted, err)
+	}
+	for _, who := range []knowledge.Actor{li, {ID: "aqiang", Name: "阿强"}, {ID: "xiaowen", Name: "小文"}} {
+		if _, _, err := k.Svc.Vote(ctx, "presale", e.ID, who, false, "规则变了"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	j := k.Jobs(r.Bot)[2]
+	if j.Name != "knowledge-prune" {
+		t.Fatalf("third job is %s", j.Name)
+	}
+	if err := j.Fn(ctx, jobs.Run{TeamID: "presale", Slot: monday()}); err != nil {
+		t.Fatal(err)
+	}
+	r.Drain()
+	got := botSaid(r, "presale", "知识库每周复盘")
+	if len(got) != 1 {
+		t.Fatalf("%d reviews, want 1: %q", len(got), got)
+	}
+	wantLines := []string{"建议下线 1 条", "**" + e.Ref() + "** 运费险多久到账 — 👎 3 / 3 票（100%）", "规则变了", "@陈主管 请逐条确认"}
+	for _, want := range wantLines {
+		if !strings.Contains(got[0], want) {
+			t.Errorf("review lacks %q:\n%s", want, got[0])
+		}
 	}
 }
