@@ -1,7 +1,6 @@
 package app
 
 import (
-	"context"
 	"time"
 
 	"github.com/banzu-bot/banzu/bot"
@@ -9,34 +8,28 @@ import (
 	"github.com/banzu-bot/banzu/demo"
 	"github.com/banzu-bot/banzu/handlers"
 	"github.com/banzu-bot/banzu/knowledge"
+	"github.com/banzu-bot/banzu/knowledge/knowledgebot"
 	"github.com/banzu-bot/banzu/lesson"
 	"github.com/banzu-bot/banzu/reports"
 	"github.com/banzu-bot/banzu/store"
 )
 
-// Knowledge crowdsourcing: /submit, /ask, /kb, review, re-verification and
-// the weekly jobs (see package knowledge). The service keeps a search cache
-// (checked against the store), so the App builds it once and commands, jobs,
-// the lesson runner, the console pages and the report share it.
-func knowledgeFeature(h *handlers.Knowledge, b *bot.Bot, st store.Store, set knowledge.Settings, now func() time.Time) Feature {
+// Knowledge crowdsourcing: /submit, /ask, /kb, review, re-verification
+// (handlers) and the weekly jobs and demo data (knowledge/knowledgebot). The
+// service keeps a search cache (checked against the store), so the App
+// builds it once and commands, jobs, the lesson runner, the console pages and
+// the report share it.
+func knowledgeFeature(h *handlers.Knowledge, b *bot.Bot, st store.Store, cfg *config.Config, now func() time.Time) Feature {
+	f := cfg.Growth.Feedback
+	k := &knowledgebot.Knowledge{Svc: h.Svc,
+		Prune: knowledge.PruneRules{IdleDays: f.IdleDays, MinVotes: f.MinVotes, PoorShare: f.PoorShare, RetireShare: f.RetireShare}}
 	return Feature{
 		Name:     "knowledge",
 		Commands: h.Commands(),
-		Jobs:     h.Jobs(b),
-		Seeders: []demo.Seeder{{Name: "knowledge", Seed: func(ctx context.Context, b *bot.Bot) error {
-			name := func(id string) string {
-				if m := b.Directory.Member(id); m != nil {
-					return m.Name
-				}
-				return id
-			}
-			return knowledge.SeedDemo(ctx, st, set, now(), name)
-		}}},
+		Jobs:     k.Jobs(b),
+		Seeders:  []demo.Seeder{k.DemoSeeder(st, now)},
 	}
 }
-
-// knowledgeSettings are the knowledge rules from the config.
-func knowledgeSettings(a *App) knowledge.Settings { return KnowledgeSettings(a.Cfg.Knowledge) }
 
 // KnowledgeSettings turns the config's knowledge section into the knowledge
 // base's rules.
@@ -66,14 +59,12 @@ func KnowledgeSettings(c config.Knowledge) knowledge.Settings {
 // app's clock in the configured time zone.
 func newKnowledge(st store.Store, cfg *config.Config, now func() time.Time) *handlers.Knowledge {
 	svc := knowledge.New(st, KnowledgeSettings(cfg.Knowledge), now)
-	f := cfg.Growth.Feedback
-	return &handlers.Knowledge{Svc: svc, Words: newWording(st, cfg.Growth.Wording, svc), Bank: lesson.NewRepo(st),
-		Prune: knowledge.PruneRules{IdleDays: f.IdleDays, MinVotes: f.MinVotes, PoorShare: f.PoorShare, RetireShare: f.RetireShare}}
+	return &handlers.Knowledge{Svc: svc, Words: newWording(st, cfg.Growth.Wording, svc), Bank: lesson.NewRepo(st)}
 }
 
 // KnowledgeStats provides the workbook's 知识众筹 sheet (for ReportBuilder).
 func (a *App) KnowledgeStats() reports.KnowledgeStats {
-	return handlers.KnowledgeStats{Svc: a.knowledge.Svc}
+	return knowledgebot.Stats{Svc: a.knowledge.Svc}
 }
 
 // KnowledgeService is the App's knowledge base, with the configured rules

@@ -7,11 +7,14 @@ import (
 	"github.com/banzu-bot/banzu/jobs"
 	"github.com/banzu-bot/banzu/kpi"
 	"github.com/banzu-bot/banzu/reports"
+	"github.com/banzu-bot/banzu/reports/reportbot"
 )
 
-// reportFeature is /report and the monthly workbook.
+// reportFeature is /report (handlers) and the managers' monthly workbook
+// (reports/reportbot).
 func reportFeature(h *handlers.Report, b *bot.Bot) Feature {
-	return Feature{Name: "report", Commands: []*bot.Command{h.Command()}, Jobs: []*jobs.Job{h.MonthlyJob(b)}}
+	monthly := &reportbot.Monthly{Builder: h.Builder}
+	return Feature{Name: "report", Commands: []*bot.Command{h.Command()}, Jobs: []*jobs.Job{monthly.Job(b)}}
 }
 
 // ReportBuilder builds workbooks from this app's store and config (the CLI's

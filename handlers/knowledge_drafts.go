@@ -185,3 +185,53 @@ func (k *Knowledge) rejectDraft(ctx context.Context, req *bot.Request, id int64,
 	}
 	return req.ReplyText(ctx, fmt.Sprintf("已放弃 **题%d**（原因：%s），不进入题库。", id, reason))
 }
+
+func (k *Knowledge) toQuizCmd() *bot.Command {
+	return &bot.Command{
+		Name: "toquiz", Aliases: []string{"转题"},
+		Summary:  "把一条知识做成测验题草稿，等主管审核进题库",
+		Usage:    "/toquiz 编号",
+		Examples: []string{"/toquiz 3"},
+		Role:     bot.RoleAgent, MinArgs: 1, GroupOnly: true,
+		Handler: func(ctx context.Context, req *bot.Request) error {
+			id, err := kbID(req.Args[0])
+			if err != nil {
+				return err
+			}
+			d, created, err := k.Svc.ToQuiz(ctx, req.Team.ID, id, kbActor(req))
+			if err != nil {
+				return kbErr(err)
+			}
+			var b strings.Builder
+			if created {
+				fmt.Fprintf(&b, "已把 #%d 做成测验题草稿 **题%d**，等主管在 /review 里审核后进入题库：\n", id, id)
+			} else {
+				fmt.Fprintf(&b, "#%d 已有测验题草稿（%s）：\n", id, kbDraftState(d.State))
+			}
+			fmt.Fprintf(&b, "**%s**", d.Question)
+			for i, o := range d.Options {
+				mark := ""
+				for _, a := range d.Answer {
+					if a == i {
+						mark = " ✓"
+					}
+				}
+				fmt.Fprintf(&b, "\n%c. %s%s", 'A'+i, o, mark)
+			}
+			if d.Note != "" && d.State == knowledge.DraftPending {
+				fmt.Fprintf(&b, "\n\n⚠ %s", d.Note)
+			}
+			return req.ReplyText(ctx, b.String())
+		},
+	}
+}
+
+func kbDraftState(s string) string {
+	switch s {
+	case knowledge.DraftApproved:
+		return "已进题库"
+	case knowledge.DraftDiscarded:
+		return "已放弃"
+	}
+	return "待审核"
+}

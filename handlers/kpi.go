@@ -9,34 +9,25 @@ import (
 	"github.com/banzu-bot/banzu/bot"
 	"github.com/banzu-bot/banzu/config"
 	"github.com/banzu-bot/banzu/kpi"
+	"github.com/banzu-bot/banzu/kpi/kpibot"
 	"github.com/banzu-bot/banzu/period"
 	"github.com/banzu-bot/banzu/reports"
 )
 
-// KPI answers /kpi and runs the KPI jobs.
+// KPI answers /kpi; its jobs are in kpi/kpibot.
 type KPI struct {
 	Repo    *kpi.Repo
 	Targets config.Targets
 	Weights map[string]float64
-	Alerts  kpi.AlertOptions
 }
 
-// people adapts the directory for chat summaries.
+// people is kpibot.People, kept for awards.go (nameOf).
 type people struct{ dir *bot.Directory }
 
-func (p people) Name(id string) string {
-	if m := p.dir.Member(id); m != nil {
-		return m.Name
-	}
-	return id
-}
+func (p people) Name(id string) string { return kpibot.People{Dir: p.dir}.Name(id) }
 
-func (p people) Level(id string) string {
-	if m := p.dir.Member(id); m != nil && p.dir.LevelOf(m) == kpi.LevelSenior {
-		return kpi.LevelSenior
-	}
-	return kpi.LevelAgent
-}
+// notifySupervisors is kpibot.NotifySupervisors (awards_jobs.go uses it).
+var notifySupervisors = kpibot.NotifySupervisors
 
 func levelLabel(level string) string {
 	if level == kpi.LevelSenior {
@@ -123,7 +114,7 @@ func (k *KPI) member(ctx context.Context, req *bot.Request, team *bot.Team, m *b
 		}
 		periods = []period.Range{r}
 	}
-	p := people{req.Bot().Directory}
+	p := kpibot.People{Dir: req.Bot().Directory}
 	var shown []reports.Period
 	for _, r := range periods {
 		rep, err := k.Repo.Range(ctx, team.ID, r.FromDate(), r.ToDate())
@@ -185,7 +176,7 @@ func (k *KPI) team(ctx context.Context, req *bot.Request, team *bot.Team, named 
 	if err != nil {
 		return err
 	}
-	return req.ReplyText(ctx, note+incomplete+reports.TeamKPI(team.Name, r.Label, rep, kpi.RulesFor(kpi.TeamTargets(k.Targets, team.Config), kpi.LevelTeam), kpi.TeamWeights(k.Weights, team.Config), people{req.Bot().Directory}))
+	return req.ReplyText(ctx, note+incomplete+reports.TeamKPI(team.Name, r.Label, rep, kpi.RulesFor(kpi.TeamTargets(k.Targets, team.Config), kpi.LevelTeam), kpi.TeamWeights(k.Weights, team.Config), kpibot.People{Dir: req.Bot().Directory}))
 }
 
 // teamNote starts a team-scoped answer in the private chat of a member of
@@ -206,16 +197,7 @@ func teamNote(req *bot.Request, t *bot.Team, what, example string) string {
 	return fmt.Sprintf("以下是 %s 的%s；查看其他团队请加上团队名（如 "+example+"），或在该团队群里发送。\n\n", t.Name, what, other)
 }
 
-// incompleteNote warns about the months of [from, to] whose import was cut
-// off ("9月数据导入未完成，请重新导入") or is still writing, followed by a
-// blank line; "" when every month is complete.
+// incompleteNote is kpibot.IncompleteNote on the handler's repo.
 func (k *KPI) incompleteNote(ctx context.Context, teamID, from, to string) (string, error) {
-	states, err := k.Repo.Incomplete(ctx, teamID, from, to)
-	if err != nil {
-		return "", err
-	}
-	if n := kpi.IncompleteNotice(states); n != "" {
-		return n + "\n\n", nil
-	}
-	return "", nil
+	return kpibot.IncompleteNote(ctx, k.Repo, teamID, from, to)
 }

@@ -13,9 +13,9 @@ import (
 
 	"github.com/banzu-bot/banzu/app"
 	"github.com/banzu-bot/banzu/bot"
-	"github.com/banzu-bot/banzu/handlers"
 	"github.com/banzu-bot/banzu/period"
 	"github.com/banzu-bot/banzu/reports"
+	"github.com/banzu-bot/banzu/reports/reportbot"
 	"github.com/banzu-bot/banzu/tmpdir"
 )
 
@@ -63,7 +63,7 @@ func reportCmd(ctx context.Context, args []string, stdout, stderr io.Writer, env
 	req := &reports.Request{From: r.From, To: r.To, Label: r.Label, Private: true}
 	subject := ""
 	for i, t := range teams {
-		req.Teams = append(req.Teams, handlers.ReportTeam(a.Directory, t))
+		req.Teams = append(req.Teams, reportbot.ReportTeam(a.Directory, t))
 		if i > 0 {
 			subject += "、"
 		}
@@ -84,7 +84,7 @@ func reportCmd(ctx context.Context, args []string, stdout, stderr io.Writer, env
 	}
 	path := *out
 	if path == "" {
-		path = handlers.FileName(subject, r)
+		path = reportbot.FileName(subject, r)
 	}
 	// Build in banzu's temporary folder (cleared at start, so a crashed run
 	// leaves nothing behind) and move into place, so that a failed run never

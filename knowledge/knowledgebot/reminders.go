@@ -1,4 +1,4 @@
-package handlers
+package knowledgebot
 
 import (
 	"context"
@@ -8,44 +8,22 @@ import (
 	"time"
 
 	"github.com/banzu-bot/banzu/bot"
-	"github.com/banzu-bot/banzu/jobs"
 	"github.com/banzu-bot/banzu/knowledge"
 	"github.com/banzu-bot/banzu/store"
 )
 
-// Jobs lists the knowledge jobs: the weekly unanswered questions and the
-// weekly re-verification reminder.
-func (k *Knowledge) Jobs(b *bot.Bot) []*jobs.Job {
-	return []*jobs.Job{
-		{
-			Name:        "knowledge-unanswered",
-			Description: "每周高频未解答问题：把近 7 天问得最多的 20 个问题发给主管",
-			DefaultSpec: "0 10 * * 1",
-			PerTeam:     true,
-			Fn: func(ctx context.Context, run jobs.Run) error {
-				_, err := k.PostUnanswered(ctx, b, run.TeamID, run.Slot)
-				return err
-			},
-		},
-		{
-			Name:        "knowledge-verify",
-			Description: "知识复核提醒：列出已到期或一周内到期的知识条目，@负责人复核",
-			DefaultSpec: "30 10 * * 1",
-			PerTeam:     true,
-			Fn: func(ctx context.Context, run jobs.Run) error {
-				_, err := k.PostVerifyReminder(ctx, b, run.TeamID, run.Slot)
-				return err
-			},
-		},
-		k.PruneJob(b),
-	}
-}
-
-// kbForcedAsks marks the open questions asked with "!" (team/ask id): the
+// forcedAsks marks the open questions asked with "!" (team/ask id): the
 // asker found the knowledge base's answer no help.
-const kbForcedAsks = "knowledge.asks.forced"
+const forcedAsks = "knowledge.asks.forced"
 
-func kbAskKey(team string, id int64) string { return fmt.Sprintf("%s/%d", team, id) }
+func askKey(team string, id int64) string { return fmt.Sprintf("%s/%d", team, id) }
+
+// MarkForced records that the team's question id was asked with "!": the
+// base's answer did not help, so the weekly list keeps it even while the
+// base has an answer.
+func MarkForced(ctx context.Context, st store.Store, team string, id int64) error {
+	return st.Put(ctx, forcedAsks, askKey(team, id), []byte("1"))
+}
 
 // PostUnanswered posts the team's most asked open questions of the week
 // before now to its group, @-mentioning the supervisors. It posts nothing
@@ -64,7 +42,7 @@ func (k *Knowledge) PostUnanswered(ctx context.Context, b *bot.Bot, teamID strin
 	// "!" because that answer did not help stays.
 	var top []knowledge.AskCount
 	for _, a := range all {
-		if _, err := b.Store.Get(ctx, kbForcedAsks, kbAskKey(teamID, a.Ask.ID)); err == nil {
+		if _, err := b.Store.Get(ctx, forcedAsks, askKey(teamID, a.Ask.ID)); err == nil {
 			top = append(top, a)
 			continue
 		} else if !errors.Is(err, store.ErrNotFound) {
@@ -87,8 +65,8 @@ func (k *Knowledge) PostUnanswered(ctx context.Context, b *bot.Bot, teamID strin
 	for i, a := range top {
 		fmt.Fprintf(&sb, "\n%d. %s（%d 次，%d 人问过）", i+1, knowledge.Clip(a.Ask.Question, 50), a.Recent, len(a.Ask.Askers))
 	}
-	sups := kbSupervisors(b, t)
-	return true, kbPostTeam(ctx, b, t, sb.String()+"\n\n{mention}请安排解答。知道答案的同事可以用 /submit 投稿，通过后计入知识贡献王。", sups)
+	sups := Supervisors(b, t)
+	return true, PostTeam(ctx, b, t, sb.String()+"\n\n{mention}请安排解答。知道答案的同事可以用 /submit 投稿，通过后计入知识贡献王。", sups)
 }
 
 // PostVerifyReminder lists the team's entries due for re-verification now or
@@ -115,36 +93,16 @@ func (k *Knowledge) PostVerifyReminder(ctx context.Context, b *bot.Bot, teamID s
 			fmt.Fprintf(&sb, "\n…… 还有 %d 条，发送 /kb 查看。", len(due)-show)
 			break
 		}
-		when := "到期 " + kbDate(e.VerifyDue, b.Location())
+		when := "到期 " + Date(e.VerifyDue, b.Location())
 		if days := int(now.Sub(e.VerifyDue).Hours() / 24); !e.VerifyDue.After(now) {
 			when += fmt.Sprintf("，已过期 %d 天", days)
 		}
-		fmt.Fprintf(&sb, "\n- %s · 负责人 %s · %s", kbLine(e), e.OwnerName, when)
-		if m := b.Directory.Member(e.Owner); m != nil && !seen[m.ID] && kbInTeam(m, t) {
+		fmt.Fprintf(&sb, "\n- %s · 负责人 %s · %s", EntryLine(e), e.OwnerName, when)
+		if m := b.Directory.Member(e.Owner); m != nil && !seen[m.ID] && InTeam(m, t) {
 			seen[m.ID] = true
 			owners = append(owners, m)
 		}
 	}
 	text := sb.String() + "\n\n{mention}请确认内容仍然正确后发送 /verify 编号；过时的条目请主管发送 /retire 编号 原因。"
-	return true, kbPostTeam(ctx, b, t, text, owners)
-}
-
-// kbPostTeam posts markdown to the team's chats, replacing {mention} with an
-// @-mention of people on each platform.
-func kbPostTeam(ctx context.Context, b *bot.Bot, t *bot.Team, text string, people []*bot.Member) error {
-	dests := b.TeamDestinations(t.ID)
-	if len(dests) == 0 {
-		return fmt.Errorf("%w: team %q has no chat on any platform", bot.ErrNoDestination, t.ID)
-	}
-	for _, d := range dests {
-		names, ids := kbMention(d.Platform, people)
-		if names != "" {
-			names += " "
-		}
-		msg := bot.Message{Markdown: strings.Replace(text, "{mention}", names, 1), Mentions: ids}
-		if err := b.Send(ctx, d, msg); err != nil {
-			return err
-		}
-	}
-	return nil
+	return true, PostTeam(ctx, b, t, text, owners)
 }
