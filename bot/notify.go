@@ -35,3 +35,22 @@ func (b *Bot) NotifySupervisors(ctx context.Context, teamID string, msg Message)
 	}
 	return nil
 }
+
+// Leads are the people who look after a team: its supervisors, or its
+// managers when it has none.
+func (d *Directory) Leads(teamID string) []*Member {
+	if sups := d.Supervisors(teamID); len(sups) > 0 {
+		return sups
+	}
+	t := d.Team(teamID)
+	if t == nil {
+		return nil
+	}
+	var managers []*Member
+	for _, m := range t.Members {
+		if d.RoleOf(m) >= RoleManager {
+			managers = append(managers, m)
+		}
+	}
+	return managers
+}

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/banzu-bot/banzu/bot"
+	"github.com/banzu-bot/banzu/reports/reportbot"
 )
 
 // Announce is /announce: a supervisor posts a notice into every chat of the
@@ -28,7 +29,7 @@ func Announce() *bot.Command {
 				if t := req.SenderTeam(req.Args[0]); t != nil {
 					team, text = t, strings.TrimSpace(strings.TrimPrefix(text, req.Args[0]))
 				} else if req.MultiTeam() {
-					names := teamNames(req.SenderTeams())
+					names := reportbot.TeamNames(req.SenderTeams())
 					return bot.Userf("你同时在 %s，请在通知内容前写明发给哪个团队，例如：/announce %s 通知内容（或在该团队群里发送）。通知没有发出。", names, req.SenderTeams()[0].Name)
 				}
 				if text == "" {

@@ -67,8 +67,6 @@ func kbRestAfter(req *bot.Request) string {
 	return strings.TrimSpace(strings.TrimPrefix(rest, req.Args[0]))
 }
 
-// kbSupervisors is knowledgebot.Supervisors (growth_talks.go uses it too).
-var kbSupervisors = knowledgebot.Supervisors
 
 func (k *Knowledge) submitCmd() *bot.Command {
 	return &bot.Command{
@@ -109,7 +107,7 @@ func (k *Knowledge) submitCmd() *bot.Command {
 				b.WriteString("\n发送 /kb 编号 查看；如果重复，主管审核时会处理。")
 			}
 			msg := bot.Message{Markdown: b.String()}
-			sups := knowledgebot.Supervisors(req.Bot(), req.Team)
+			sups := req.Bot().Directory.Leads(req.Team.ID)
 			if req.Event.ChatType == bot.ChatSingle {
 				// An @ in the submitter's private chat reaches nobody: tell the
 				// reviewers one to one instead.

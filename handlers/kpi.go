@@ -21,13 +21,6 @@ type KPI struct {
 	Weights map[string]float64
 }
 
-// people is kpibot.People, kept for awards.go (nameOf).
-type people struct{ dir *bot.Directory }
-
-func (p people) Name(id string) string { return kpibot.People{Dir: p.dir}.Name(id) }
-
-// notifySupervisors is kpibot.NotifySupervisors (awards_jobs.go uses it).
-var notifySupervisors = kpibot.NotifySupervisors
 
 func levelLabel(level string) string {
 	if level == kpi.LevelSenior {

@@ -128,7 +128,7 @@ func (h *Report) handle(ctx context.Context, req *bot.Request) error {
 	for _, t := range teams {
 		rq.Teams = append(rq.Teams, reportbot.ReportTeam(dir, t))
 	}
-	subject := teamNames(teams)
+	subject := reportbot.TeamNames(teams)
 	if args.member != nil {
 		rq.Agent = args.member.ID
 		subject = args.member.Name + "（" + subject + "）"
@@ -157,8 +157,6 @@ func (h *Report) handle(ctx context.Context, req *bot.Request) error {
 	})
 }
 
-// teamNames is reportbot.TeamNames (announce.go uses it too).
-var teamNames = reportbot.TeamNames
 
 func teamIDs(teams []*bot.Team) string {
 	ids := make([]string, len(teams))

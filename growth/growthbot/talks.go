@@ -151,7 +151,7 @@ func (g *Talks) RemindTalks(ctx context.Context, b *bot.Bot, teamID string, slot
 	}
 	msg := bot.Message{Markdown: "⏰ " + DueText(b, t.Name, due, month.Label)}
 	sent := 0
-	for _, m := range supervisors(b, t) {
+	for _, m := range b.Directory.Leads(t.ID) {
 		if err := b.SendMember(ctx, m.ID, msg); err != nil {
 			b.Logger().Warn("talk reminder not delivered", "job", "growth-talks", "team_id", teamID, "user_id", m.ID, "error", err)
 			continue
@@ -165,19 +165,6 @@ func (g *Talks) RemindTalks(ctx context.Context, b *bot.Bot, teamID string, slot
 	return sent, nil
 }
 
-// supervisors are the team's supervisors (its managers when it has none).
-func supervisors(b *bot.Bot, t *bot.Team) []*bot.Member {
-	if sups := b.Directory.Supervisors(t.ID); len(sups) > 0 {
-		return sups
-	}
-	var managers []*bot.Member
-	for _, m := range t.Members {
-		if b.Directory.RoleOf(m) >= bot.RoleManager {
-			managers = append(managers, m)
-		}
-	}
-	return managers
-}
 
 // name is a member's name, or id when the roster does not know them.
 func name(b *bot.Bot, id string) string {

@@ -52,19 +52,6 @@ func (k *Knowledge) Jobs(b *bot.Bot) []*jobs.Job {
 	}
 }
 
-// Supervisors are the team's supervisors (its managers when it has none).
-func Supervisors(b *bot.Bot, t *bot.Team) []*bot.Member {
-	if sups := b.Directory.Supervisors(t.ID); len(sups) > 0 {
-		return sups
-	}
-	var managers []*bot.Member
-	for _, m := range t.Members {
-		if b.Directory.RoleOf(m) >= bot.RoleManager {
-			managers = append(managers, m)
-		}
-	}
-	return managers
-}
 
 // InTeam reports whether m is a member of t.
 func InTeam(m *bot.Member, t *bot.Team) bool {

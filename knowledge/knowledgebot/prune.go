@@ -46,5 +46,5 @@ func (k *Knowledge) PostPrune(ctx context.Context, b *bot.Bot, teamID string, no
 		}
 	}
 	sb.WriteString("\n\n{mention}请逐条确认：过时的发送 /retire 编号 原因 下线；仍然有用的发送 /verify 编号 或 /edit 编号 答案 更新。")
-	return true, PostTeam(ctx, b, t, sb.String(), Supervisors(b, t))
+	return true, PostTeam(ctx, b, t, sb.String(), b.Directory.Leads(t.ID))
 }

@@ -65,7 +65,7 @@ func (k *Knowledge) PostUnanswered(ctx context.Context, b *bot.Bot, teamID strin
 	for i, a := range top {
 		fmt.Fprintf(&sb, "\n%d. %s（%d 次，%d 人问过）", i+1, knowledge.Clip(a.Ask.Question, 50), a.Recent, len(a.Ask.Askers))
 	}
-	sups := Supervisors(b, t)
+	sups := b.Directory.Leads(t.ID)
 	return true, PostTeam(ctx, b, t, sb.String()+"\n\n{mention}请安排解答。知道答案的同事可以用 /submit 投稿，通过后计入知识贡献王。", sups)
 }
 

@@ -57,7 +57,7 @@ func (k *KPI) CheckAlert(ctx context.Context, b *bot.Bot, st store.Store, teamID
 	}
 	msg := bot.Message{Markdown: alertText(t.Name, a)}
 	if a.Level == kpi.AlertRed {
-		msg.Mentions = Supervisors(b, t)
+		msg.Mentions = b.Directory.SupervisorIDs(t.ID)
 	}
 	if err := b.PostTeam(ctx, teamID, msg); err != nil {
 		return nil, err

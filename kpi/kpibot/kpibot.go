@@ -6,7 +6,6 @@ package kpibot
 
 import (
 	"context"
-	"errors"
 
 	"github.com/banzu-bot/banzu/bot"
 	"github.com/banzu-bot/banzu/config"
@@ -52,34 +51,4 @@ func IncompleteNote(ctx context.Context, repo *kpi.Repo, teamID, from, to string
 		return n + "\n\n", nil
 	}
 	return "", nil
-}
-
-// Supervisors lists the member ids of a team's supervisors.
-func Supervisors(b *bot.Bot, t *bot.Team) []string {
-	var ids []string
-	for _, m := range b.Directory.Supervisors(t.ID) {
-		ids = append(ids, m.ID)
-	}
-	return ids
-}
-
-// NotifySupervisors sends msg to the team's supervisors directly, or into
-// the group @-mentioning them when they cannot be reached directly.
-func NotifySupervisors(ctx context.Context, b *bot.Bot, t *bot.Team, msg bot.Message) error {
-	sups := Supervisors(b, t)
-	for _, id := range sups {
-		err := b.SendMember(ctx, id, msg)
-		if err == nil {
-			continue
-		}
-		if !errors.Is(err, bot.ErrNoDestination) {
-			return err
-		}
-		msg.Mentions = sups
-		return b.PostTeam(ctx, t.ID, msg)
-	}
-	if len(sups) == 0 {
-		return b.PostTeam(ctx, t.ID, msg)
-	}
-	return nil
 }

@@ -50,7 +50,7 @@ func (k *KPI) PostSummary(ctx context.Context, b *bot.Bot, teamID string, now ti
 		return err
 	}
 	if day.Total.Records == 0 {
-		return NotifySupervisors(ctx, b, t, bot.Message{Markdown: note + reports.NoDataReminder(t.Name, y)})
+		return b.NotifySupervisors(ctx, t.ID, bot.Message{Markdown: note + reports.NoDataReminder(t.Name, y)})
 	}
 	prev, err := k.Repo.Day(ctx, teamID, y.AddDate(0, 0, -1).Format(period.Layout))
 	if err != nil {
@@ -88,7 +88,7 @@ func sendMisses(ctx context.Context, b *bot.Bot, t *bot.Team, text string) error
 	if text == "" {
 		return nil
 	}
-	for _, id := range Supervisors(b, t) {
+	for _, id := range b.Directory.SupervisorIDs(t.ID) {
 		err := b.SendMember(ctx, id, bot.Message{Markdown: text, Title: t.Name + " 未达标明细"})
 		if errors.Is(err, bot.ErrNoDestination) {
 			b.Logger().Warn("misses not sent: supervisor has no direct chat", "team_id", t.ID, "member_id", id)
