@@ -27,31 +27,18 @@ type Knowledge struct {
 // Jobs lists the knowledge jobs: the weekly unanswered questions, the
 // weekly re-verification reminder and the weekly review by feedback.
 func (k *Knowledge) Jobs(b *bot.Bot) []*jobs.Job {
+	unanswered := func(ctx context.Context, team string, slot time.Time) (bool, error) {
+		return k.PostUnanswered(ctx, b, team, slot)
+	}
+	verify := func(ctx context.Context, team string, slot time.Time) (bool, error) {
+		return k.PostVerifyReminder(ctx, b, team, slot)
+	}
 	return []*jobs.Job{
-		{
-			Name:        "knowledge-unanswered",
-			Description: "每周高频未解答问题：把近 7 天问得最多的 20 个问题发给主管",
-			DefaultSpec: "0 10 * * 1",
-			PerTeam:     true,
-			Fn: func(ctx context.Context, run jobs.Run) error {
-				_, err := k.PostUnanswered(ctx, b, run.TeamID, run.Slot)
-				return err
-			},
-		},
-		{
-			Name:        "knowledge-verify",
-			Description: "知识复核提醒：列出已到期或一周内到期的知识条目，@负责人复核",
-			DefaultSpec: "30 10 * * 1",
-			PerTeam:     true,
-			Fn: func(ctx context.Context, run jobs.Run) error {
-				_, err := k.PostVerifyReminder(ctx, b, run.TeamID, run.Slot)
-				return err
-			},
-		},
+		jobs.PerTeam("knowledge-unanswered", "每周高频未解答问题：把近 7 天问得最多的 20 个问题发给主管", "0 10 * * 1", unanswered),
+		jobs.PerTeam("knowledge-verify", "知识复核提醒：列出已到期或一周内到期的知识条目，@负责人复核", "30 10 * * 1", verify),
 		k.PruneJob(b),
 	}
 }
-
 
 // InTeam reports whether m is a member of t.
 func InTeam(m *bot.Member, t *bot.Team) bool {

@@ -13,16 +13,10 @@ import (
 
 // PruneJob is the weekly review of the knowledge base by feedback.
 func (k *Knowledge) PruneJob(b *bot.Bot) *jobs.Job {
-	return &jobs.Job{
-		Name:        "knowledge-prune",
-		Description: "每周四知识库复盘：把没人用或多数人觉得没用的条目（至多两成）提给主管，建议下线",
-		DefaultSpec: "0 10 * * 4",
-		PerTeam:     true,
-		Fn: func(ctx context.Context, run jobs.Run) error {
-			_, err := k.PostPrune(ctx, b, run.TeamID, run.Slot)
-			return err
-		},
+	prune := func(ctx context.Context, team string, slot time.Time) (bool, error) {
+		return k.PostPrune(ctx, b, team, slot)
 	}
+	return jobs.PerTeam("knowledge-prune", "每周四知识库复盘：把没人用或多数人觉得没用的条目（至多两成）提给主管，建议下线", "0 10 * * 4", prune)
 }
 
 // PostPrune posts the entries proposed for retirement to the team's group,
