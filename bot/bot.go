@@ -74,8 +74,9 @@ type Bot struct {
 	closed   bool
 	cancel   context.CancelFunc
 	wg       sync.WaitGroup
-	inflight map[string]struct{} // inbox ids being handled here
-	heavy    chan struct{}       // slots for Heavy commands
+	inflight map[string]struct{} // inbox ids being handled here (or waiting in a lane)
+	lanes    lanes
+	heavy    chan struct{} // slots for Heavy commands
 }
 
 // New builds a bot. Call Start to begin handling events.
@@ -100,7 +101,7 @@ func New(st store.Store, dir *Directory, cmds *Commands, out *Outbox, opts Optio
 		opts.Logger = slog.Default()
 	}
 	return &Bot{Store: st, Directory: dir, Commands: cmds, Outbox: out, opts: opts, log: opts.Logger,
-		inbox: st.Inbox(), inflight: map[string]struct{}{}, heavy: make(chan struct{}, opts.HeavyWorkers)}
+		inbox: st.Inbox(), inflight: map[string]struct{}{}, lanes: newLanes(4 * opts.Workers), heavy: make(chan struct{}, opts.HeavyWorkers)}
 }
 
 // Now is the bot's clock in its time zone.
