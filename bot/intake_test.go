@@ -220,7 +220,7 @@ func TestHeavyCommandsAreBounded(t *testing.T) {
 		}})
 	for i := range 10 {
 		if err := h.bot.Dispatch(context.Background(), bot.Event{Platform: "console", ChatID: "t1", ChatType: bot.ChatGroup,
-			SenderID: "sup", Text: "/big", MessageID: fmt.Sprintf("big-%d", i)}); err != nil {
+			SenderID: fmt.Sprintf("sup%d", i), Text: "/big", MessageID: fmt.Sprintf("big-%d", i)}); err != nil { // one person's would run one by one
 			t.Fatal(err)
 		}
 	}
