@@ -38,6 +38,8 @@ type Store interface {
 	Get(ctx context.Context, coll, key string) ([]byte, error)
 	// Delete removes a document; deleting a missing key is not an error.
 	Delete(ctx context.Context, coll, key string) error
+	// Update (read-modify-write of one key) and Write (many keys at once).
+	Updater
 	// Scan calls fn for every document whose key is in [from, to) in key order.
 	// An empty to means "to the end". Returning an error from fn stops the scan
 	// and Scan returns that error.
