@@ -70,23 +70,25 @@ func (s *Service) Feedback(ctx context.Context, team string, id int64) (*Feedbac
 // changeFeedback runs fn on an entry's feedback under the entry's feedback
 // lock and stores it.
 func (s *Service) changeFeedback(ctx context.Context, team string, id int64, fn func(f *Feedback) error) (*Feedback, error) {
-	unlock, err := s.lock(ctx, fmt.Sprintf("knowledge-feedback:%s:%d", team, id))
+	var f *Feedback
+	err := s.locked(ctx, fmt.Sprintf("knowledge-feedback:%s:%d", team, id), func(ctx context.Context) error {
+		var err error
+		if f, err = s.Feedback(ctx, team, id); err != nil {
+			return err
+		}
+		if err := fn(f); err != nil {
+			return err
+		}
+		raw, err := json.Marshal(f)
+		if err != nil {
+			return err
+		}
+		return s.st.Put(ctx, feedbackColl, entryKey(team, id), raw)
+	})
 	if err != nil {
 		return nil, err
 	}
-	defer unlock()
-	f, err := s.Feedback(ctx, team, id)
-	if err != nil {
-		return nil, err
-	}
-	if err := fn(f); err != nil {
-		return nil, err
-	}
-	raw, err := json.Marshal(f)
-	if err != nil {
-		return nil, err
-	}
-	return f, s.st.Put(ctx, feedbackColl, entryKey(team, id), raw)
+	return f, nil
 }
 
 // Used counts one use of an approved entry: it answered an /ask or was

@@ -23,13 +23,25 @@ func (s *Service) Submit(ctx context.Context, team string, by Actor, sub Submiss
 	}
 	// One submission of a member at a time, so a message sent twice in a
 	// hurry cannot slip past the duplicate and pending checks.
-	if by.ID != "" {
-		unlock, err := s.lock(ctx, "knowledge:submit:"+team+":"+by.ID)
-		if err != nil {
-			return nil, nil, err
-		}
-		defer unlock()
+	if by.ID == "" {
+		return s.submit(ctx, team, by, sub, origin)
 	}
+	var (
+		e       *Entry
+		matches []Match
+	)
+	err := s.locked(ctx, "knowledge:submit:"+team+":"+by.ID, func(ctx context.Context) error {
+		var err error
+		e, matches, err = s.submit(ctx, team, by, sub, origin)
+		return err
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return e, matches, nil
+}
+
+func (s *Service) submit(ctx context.Context, team string, by Actor, sub Submission, origin Origin) (*Entry, []Match, error) {
 	if !sub.Force && by.ID != "" {
 		if err := s.checkDuplicate(ctx, team, by, sub.Question); err != nil {
 			return nil, nil, err

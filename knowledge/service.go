@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"sync"
@@ -23,11 +22,13 @@ const (
 
 // Service is the knowledge base of every team over a store.Store.
 type Service struct {
-	st    store.Store
-	set   Settings
-	now   func() time.Time
-	owner string // lease owner prefix for this process
-	seq   atomic.Int64
+	st      store.Store
+	entries store.Coll[Entry] // team/id -> Entry
+	asked   store.Coll[Ask]   // team/id -> Ask
+	set     Settings
+	now     func() time.Time
+	owner   string // lease owner prefix for this process
+	seq     atomic.Int64
 
 	mu    sync.Mutex
 	cache map[string]cachedIndex // team -> index of its entries
@@ -47,7 +48,8 @@ func New(st store.Store, set Settings, now func() time.Time) *Service {
 	}
 	b := make([]byte, 8)
 	_, _ = rand.Read(b)
-	return &Service{st: st, set: set, now: now, owner: "knowledge-" + hex.EncodeToString(b), cache: map[string]cachedIndex{}}
+	return &Service{st: st, entries: store.NewColl[Entry](st, EntriesColl), asked: store.NewColl[Ask](st, asksColl),
+		set: set, now: now, owner: "knowledge-" + hex.EncodeToString(b), cache: map[string]cachedIndex{}}
 }
 
 // Settings returns the rules the service runs with.
@@ -57,46 +59,39 @@ func entryKey(team string, id int64) string { return fmt.Sprintf("%s/%010d", tea
 
 // Get reads one entry of a team.
 func (s *Service) Get(ctx context.Context, team string, id int64) (*Entry, error) {
-	v, err := s.st.Get(ctx, EntriesColl, entryKey(team, id))
+	e, err := s.entries.Get(ctx, entryKey(team, id))
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, errNoEntry(id)
 	}
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("knowledge: %w", err)
 	}
-	var e Entry
-	if err := json.Unmarshal(v, &e); err != nil {
-		return nil, fmt.Errorf("knowledge: entry %s: %w", entryKey(team, id), err)
-	}
-	return &e, nil
+	return e, nil
 }
 
+// put writes an entry and moves its team's version (which tells every
+// replica's index cache to rebuild) in the same write.
 func (s *Service) put(ctx context.Context, e *Entry) error {
-	v, err := json.Marshal(e)
+	op, err := s.entries.PutOp(entryKey(e.Team, e.ID), e)
 	if err != nil {
 		return err
 	}
-	if err := s.st.Put(ctx, EntriesColl, entryKey(e.Team, e.ID), v); err != nil {
-		return err
-	}
-	_, err = s.st.Incr(ctx, versionColl, e.Team, 1)
-	return err
+	return s.st.Write(ctx, []store.Op{op, store.IncrOp(versionColl, e.Team, 1)})
 }
 
 // Entries lists a team's entries in id order; with states given, only those.
 func (s *Service) Entries(ctx context.Context, team string, states ...State) ([]*Entry, error) {
 	var out []*Entry
-	err := s.st.Scan(ctx, EntriesColl, team+"/", team+"0", func(k string, v []byte) error {
-		var e Entry
-		if err := json.Unmarshal(v, &e); err != nil {
-			return fmt.Errorf("knowledge: entry %s: %w", k, err)
-		}
+	err := s.entries.Prefix(ctx, team+"/", func(_ string, e *Entry) error {
 		if len(states) == 0 || hasState(states, e.State) {
-			out = append(out, &e)
+			out = append(out, e)
 		}
 		return nil
 	})
-	return out, err
+	if err != nil {
+		return nil, fmt.Errorf("knowledge: %w", err)
+	}
+	return out, nil
 }
 
 func hasState(states []State, s State) bool {
@@ -153,26 +148,25 @@ func (s *Service) Similar(ctx context.Context, team, question string, limit int,
 	return idx.Similar(question, s.set.HintMin, limit, exclude), nil
 }
 
-// lock serialises changes to one entry across replicas.
-func (s *Service) lock(ctx context.Context, name string) (func(), error) {
+// locked runs fn holding the lease name, which serialises changes to one
+// thing across replicas; it waits up to 5 seconds for a lease another
+// holds.
+func (s *Service) locked(ctx context.Context, name string, fn func(ctx context.Context) error) error {
 	// Each acquisition has its own owner: a lease held by the same owner
 	// would let two goroutines of this process in at once.
 	owner := fmt.Sprintf("%s-%d", s.owner, s.seq.Add(1))
 	deadline := time.Now().Add(5 * time.Second)
 	for {
-		ok, err := s.st.Acquire(ctx, name, owner, 15*time.Second)
-		if err != nil {
-			return nil, err
-		}
-		if ok {
-			return func() { _ = s.st.Release(context.WithoutCancel(ctx), name, owner) }, nil
+		err := store.WithLease(ctx, s.st, name, owner, 15*time.Second, fn)
+		if !errors.Is(err, store.ErrLeaseHeld) {
+			return err
 		}
 		if time.Now().After(deadline) {
-			return nil, userf(nil, "有人正在处理这条内容，请稍后再试。")
+			return userf(nil, "有人正在处理这条内容，请稍后再试。")
 		}
 		select {
 		case <-ctx.Done():
-			return nil, ctx.Err()
+			return ctx.Err()
 		case <-time.After(20 * time.Millisecond):
 		}
 	}
@@ -180,17 +174,19 @@ func (s *Service) lock(ctx context.Context, name string) (func(), error) {
 
 // update runs fn on entry id of team under its lock and stores the result.
 func (s *Service) update(ctx context.Context, team string, id int64, fn func(e *Entry, now time.Time) error) (*Entry, error) {
-	unlock, err := s.lock(ctx, fmt.Sprintf("knowledge:%s:%d", team, id))
+	var e *Entry
+	err := s.locked(ctx, fmt.Sprintf("knowledge:%s:%d", team, id), func(ctx context.Context) error {
+		var err error
+		if e, err = s.Get(ctx, team, id); err != nil {
+			return err
+		}
+		if err := fn(e, s.now()); err != nil {
+			return err
+		}
+		return s.put(ctx, e)
+	})
 	if err != nil {
 		return nil, err
 	}
-	defer unlock()
-	e, err := s.Get(ctx, team, id)
-	if err != nil {
-		return nil, err
-	}
-	if err := fn(e, s.now()); err != nil {
-		return nil, err
-	}
-	return e, s.put(ctx, e)
+	return e, nil
 }
