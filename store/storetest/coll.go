@@ -100,15 +100,15 @@ func testColl(t *testing.T, e *env) {
 
 func testWithLease(t *testing.T, e *env) {
 	s, c := e.s, ctx(t)
-	const ttl = 300 * time.Millisecond
+	const ttl = 600 * time.Millisecond
 	ran := false
 	err := store.WithLease(c, s, "job", "A", ttl, func(ctx context.Context) error {
 		ran = true
 		if acquire(t, s, "job", "B", time.Minute) {
 			t.Error("B took the lease while A's fn runs")
 		}
-		// Outlive the ttl several times: the renewals keep the lease.
-		time.Sleep(3 * ttl)
+		// Outlive the ttl: the renewals (every ttl/3) keep the lease.
+		time.Sleep(5 * ttl / 2)
 		if err := ctx.Err(); err != nil {
 			t.Errorf("fn's context ended while the lease was held: %v", err)
 		}
