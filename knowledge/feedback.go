@@ -2,7 +2,6 @@ package knowledge
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -56,16 +55,14 @@ func (f *Feedback) PoorShare() float64 {
 
 // Feedback reads an entry's feedback (zero when it has none).
 func (s *Service) Feedback(ctx context.Context, team string, id int64) (*Feedback, error) {
-	f := &Feedback{}
-	raw, err := s.st.Get(ctx, feedbackColl, entryKey(team, id))
-	if errors.Is(err, store.ErrNotFound) {
-		return f, nil
+	f, err := s.feedback().Find(ctx, entryKey(team, id))
+	if f == nil && err == nil {
+		f = &Feedback{}
 	}
-	if err != nil {
-		return nil, err
-	}
-	return f, json.Unmarshal(raw, f)
+	return f, err
 }
+
+func (s *Service) feedback() store.Coll[Feedback] { return store.NewColl[Feedback](s.st, feedbackColl) }
 
 // changeFeedback runs fn on an entry's feedback under the entry's feedback
 // lock and stores it.
@@ -79,11 +76,7 @@ func (s *Service) changeFeedback(ctx context.Context, team string, id int64, fn 
 		if err := fn(f); err != nil {
 			return err
 		}
-		raw, err := json.Marshal(f)
-		if err != nil {
-			return err
-		}
-		return s.st.Put(ctx, feedbackColl, entryKey(team, id), raw)
+		return s.feedback().Put(ctx, entryKey(team, id), f)
 	})
 	if err != nil {
 		return nil, err
