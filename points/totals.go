@@ -66,11 +66,15 @@ func Sums(ctx context.Context, st Reader, from, to time.Time, fn func(r *Row)) e
 		return scanSums(ctx, st, from, to, fn)
 	}
 	first, last := from.Format(time.DateOnly), to.In(loc).Format(time.DateOnly)
+	var months []string
 	for m := time.Date(from.Year(), from.Month(), 1, 0, 0, 0, 0, loc); m.Before(to); m = m.AddDate(0, 1, 0) {
-		doc, err := fresh(ctx, ts, loc, m.Format("2006-01"))
-		if err != nil {
-			return err
-		}
+		months = append(months, m.Format("2006-01"))
+	}
+	docs, err := fresh(ctx, ts, loc, months)
+	if err != nil {
+		return err
+	}
+	for _, doc := range docs {
 		for k, v := range doc.Rows {
 			f := strings.SplitN(k, sep, 5)
 			if len(f) != 5 || f[0] < first || f[0] >= last {
@@ -110,64 +114,90 @@ func scanSums(ctx context.Context, st Reader, from, to time.Time, fn func(r *Row
 // errReset: the stored totals went back (deleted meanwhile); fold again.
 var errReset = errors.New("points: totals went back")
 
-// fresh returns the month's totals with every ledger entry folded in,
-// writing them back when the ledger had grown.
-func fresh(ctx context.Context, st store.Store, loc *time.Location, month string) (*monthTotals, error) {
+// fresh returns the months' totals with every ledger entry folded in,
+// writing back those the ledger had grown for.
+func fresh(ctx context.Context, st store.Store, loc *time.Location, months []string) ([]*monthTotals, error) {
 	for {
-		m, err := freshOnce(ctx, st, loc, month)
+		docs, err := freshOnce(ctx, st, loc, months)
 		if !errors.Is(err, errReset) {
-			return m, err
+			return docs, err
 		}
 	}
 }
 
-func freshOnce(ctx context.Context, st store.Store, loc *time.Location, month string) (*monthTotals, error) {
-	docs := store.NewColl[monthTotals](st, TotalsColl)
-	key := loc.String() + "/" + month
-	cur, err := docs.Find(ctx, key)
-	if err != nil {
-		return nil, err
+// item is a ledger entry to fold into a month.
+type item struct {
+	seq int64
+	key string
+	pts int64
+}
+
+func freshOnce(ctx context.Context, st store.Store, loc *time.Location, months []string) ([]*monthTotals, error) {
+	coll := store.NewColl[monthTotals](st, TotalsColl)
+	docs := make([]*monthTotals, len(months))
+	news := make(map[string][]item, len(months))
+	var base int64 = -1
+	for i, month := range months {
+		cur, err := coll.Find(ctx, loc.String()+"/"+month)
+		if err != nil {
+			return nil, err
+		}
+		if cur == nil {
+			cur = &monthTotals{}
+		}
+		docs[i], news[month] = cur, nil
+		if base < 0 || cur.Seq < base {
+			base = cur.Seq
+		}
 	}
-	if cur == nil {
-		cur = &monthTotals{}
-	}
-	// Read what was appended since, keeping this month's entries.
-	type item struct {
-		seq int64
-		key string
-		pts int64
-	}
-	var news []item
-	base, last := cur.Seq, cur.Seq
-	err = st.Ledger(ctx, Ledger, base, func(seq int64, raw []byte) error {
+	// One read of what was appended since the stalest month's totals,
+	// keeping the entries of the months asked for.
+	last := base
+	err := st.Ledger(ctx, Ledger, base, func(seq int64, raw []byte) error {
 		last = seq
 		var e Entry
 		if json.Unmarshal(raw, &e) != nil {
 			return nil
 		}
-		if at, ok := e.When(loc); ok && at.In(loc).Format("2006-01") == month {
-			news = append(news, item{seq, rowKey(at.In(loc).Format(time.DateOnly), &e), int64(e.Points)})
-		}
-		return nil
-	})
-	if err != nil || last == base {
-		return cur, err
-	}
-	// Another reader may have folded some or all of them meanwhile: add
-	// only what the stored document does not have yet.
-	return docs.Upsert(ctx, key, func(m *monthTotals) error {
-		if m.Seq >= last {
+		at, ok := e.When(loc)
+		if !ok {
 			return nil
 		}
-		if m.Seq < base {
-			return errReset
+		at = at.In(loc)
+		month := at.Format("2006-01")
+		if list, ok := news[month]; ok {
+			news[month] = append(list, item{seq, rowKey(at.Format(time.DateOnly), &e), int64(e.Points)})
 		}
-		for _, it := range news {
-			if it.seq > m.Seq {
-				m.add(it.key, it.pts)
-			}
-		}
-		m.Seq = last
 		return nil
 	})
+	if err != nil {
+		return nil, err
+	}
+	for i, month := range months {
+		if docs[i].Seq >= last {
+			continue
+		}
+		// Another reader may have folded some or all of them meanwhile:
+		// add only what the stored document does not have yet.
+		doc, err := coll.Upsert(ctx, loc.String()+"/"+month, func(m *monthTotals) error {
+			if m.Seq >= last {
+				return nil
+			}
+			if m.Seq < base {
+				return errReset
+			}
+			for _, it := range news[month] {
+				if it.seq > m.Seq {
+					m.add(it.key, it.pts)
+				}
+			}
+			m.Seq = last
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		docs[i] = doc
+	}
+	return docs, nil
 }
