@@ -44,7 +44,8 @@ type Updater interface {
 	// missing). When fn returns an error nothing is written and Update
 	// returns that error as is. fn may be called more than once (Redis
 	// retries when the key changed meanwhile), so it must have no effects
-	// besides its result.
+	// besides its result, and it must not call the store (the embedded
+	// store runs it inside its write transaction).
 	Update(ctx context.Context, coll, key string, fn func(old []byte) (new []byte, err error)) error
 	// Write applies ops in order, all or none, across collections: an entry
 	// and its index or counter land together. (On a Redis Cluster the ops
