@@ -155,6 +155,28 @@ func (s *watchedStore) Delete(ctx context.Context, coll, key string) error {
 	return err
 }
 
+// Update is watched like a write; an error of fn itself (the caller's
+// refusal) is not the store failing.
+func (s *watchedStore) Update(ctx context.Context, coll, key string, fn func(old []byte) ([]byte, error)) error {
+	var fnErr error
+	err := s.Store.Update(ctx, coll, key, func(old []byte) ([]byte, error) {
+		v, err := fn(old)
+		fnErr = err
+		return v, err
+	})
+	if err != nil && err == fnErr {
+		return err
+	}
+	s.w.done("update", err)
+	return err
+}
+
+func (s *watchedStore) Write(ctx context.Context, ops []store.Op) error {
+	err := s.Store.Write(ctx, ops)
+	s.w.done("write", err)
+	return err
+}
+
 func (s *watchedStore) NextID(ctx context.Context, seq string) (int64, error) {
 	id, err := s.Store.NextID(ctx, seq)
 	s.w.done("next_id", err)

@@ -62,6 +62,20 @@ func (f *fullDisk) Delete(ctx context.Context, coll, key string) error {
 	return f.Store.Delete(ctx, coll, key)
 }
 
+func (f *fullDisk) Update(ctx context.Context, coll, key string, fn func([]byte) ([]byte, error)) error {
+	if err := f.err("update"); err != nil {
+		return err
+	}
+	return f.Store.Update(ctx, coll, key, fn)
+}
+
+func (f *fullDisk) Write(ctx context.Context, ops []store.Op) error {
+	if err := f.err("write"); err != nil {
+		return err
+	}
+	return f.Store.Write(ctx, ops)
+}
+
 func (f *fullDisk) NextID(ctx context.Context, seq string) (int64, error) {
 	if err := f.err("next_id"); err != nil {
 		return 0, err

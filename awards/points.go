@@ -19,19 +19,15 @@ const (
 	SourceKnowledge = "knowledge"
 )
 
-// scanPoints calls fn for every points entry of team (all teams when team
-// is empty) placed in [from, to).
-func (s *Service) scanPoints(ctx context.Context, team string, from, to time.Time, fn func(p *points.Entry)) error {
-	return points.Scan(ctx, s.St, func(p *points.Entry) error {
-		if p.Member == "" || (team != "" && p.Team != team) {
-			return nil // not ours to judge: other writers' malformed lines are skipped
+// sumPoints calls fn for every day's sum of points of a member of team (all
+// teams when team is empty) in [from, to), by source and reason. It reads the
+// ledger's running totals (points.Sums), not the whole ledger.
+func (s *Service) sumPoints(ctx context.Context, team string, from, to time.Time, fn func(r *points.Row)) error {
+	return points.Sums(ctx, s.St, from, to, func(r *points.Row) {
+		if r.Member == "" || (team != "" && r.Team != team) {
+			return // not ours to judge: other writers' malformed lines are skipped
 		}
-		at, ok := p.When(from.Location())
-		if !ok || at.Before(from) || !at.Before(to) {
-			return nil
-		}
-		fn(p)
-		return nil
+		fn(r)
 	})
 }
 
@@ -46,9 +42,9 @@ func (s *Service) KnowledgeCounts(ctx context.Context, team string, from, to tim
 		reasons[r] = true
 	}
 	out := map[string]int{}
-	err := s.scanPoints(ctx, team, from, to, func(p *points.Entry) {
-		if p.Source == SourceKnowledge && (len(reasons) == 0 || reasons[p.Reason]) {
-			out[p.Member]++
+	err := s.sumPoints(ctx, team, from, to, func(r *points.Row) {
+		if r.Source == SourceKnowledge && (len(reasons) == 0 || reasons[r.Reason]) {
+			out[r.Member] += r.Count
 		}
 	})
 	return out, err
@@ -135,7 +131,7 @@ func (s *Service) Leaderboard(ctx context.Context, kind, team string, r period.R
 	case BoardKnowledge:
 		sources[SourceKnowledge] = true
 	}
-	err := s.scanPoints(ctx, team, r.From, r.To.AddDate(0, 0, 1), func(p *points.Entry) {
+	err := s.sumPoints(ctx, team, r.From, r.To.AddDate(0, 0, 1), func(p *points.Row) {
 		if (len(sources) == 0 || sources[p.Source]) && (eligible == nil || eligible(p.Member)) {
 			vals[p.Member] += float64(p.Points)
 		}

@@ -2,7 +2,6 @@ package knowledge
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"sort"
@@ -39,24 +38,15 @@ type AskCount struct {
 func askKey(team string, id int64) string { return fmt.Sprintf("%s/%010d", team, id) }
 
 func (s *Service) asks(ctx context.Context, team string) ([]*Ask, error) {
-	var out []*Ask
-	err := s.st.Scan(ctx, asksColl, team+"/", team+"0", func(k string, v []byte) error {
-		var a Ask
-		if err := json.Unmarshal(v, &a); err != nil {
-			return fmt.Errorf("knowledge: ask %s: %w", k, err)
-		}
-		out = append(out, &a)
-		return nil
-	})
-	return out, err
+	out, err := s.asked.List(ctx, team+"/")
+	if err != nil {
+		return nil, fmt.Errorf("knowledge: %w", err)
+	}
+	return out, nil
 }
 
 func (s *Service) putAsk(ctx context.Context, a *Ask) error {
-	v, err := json.Marshal(a)
-	if err != nil {
-		return err
-	}
-	return s.st.Put(ctx, asksColl, askKey(a.Team, a.ID), v)
+	return s.asked.Put(ctx, askKey(a.Team, a.ID), a)
 }
 
 // Answer finds the published entry that answers question, if one does well:
@@ -104,11 +94,17 @@ func (s *Service) RecordAsk(ctx context.Context, team string, by Actor, question
 	if err := checkText("问题", question, s.set.MaxQuestion); err != nil {
 		return nil, err
 	}
-	unlock, err := s.lock(ctx, "knowledge:asks:"+team)
-	if err != nil {
-		return nil, err
-	}
-	defer unlock()
+	var rec *Ask
+	err := s.locked(ctx, "knowledge:asks:"+team, func(ctx context.Context) error {
+		var err error
+		rec, err = s.recordAsk(ctx, team, by, question)
+		return err
+	})
+	return rec, err
+}
+
+// recordAsk is RecordAsk under the team's asks lease.
+func (s *Service) recordAsk(ctx context.Context, team string, by Actor, question string) (*Ask, error) {
 	all, err := s.asks(ctx, team)
 	if err != nil {
 		return nil, err
@@ -196,11 +192,10 @@ func (s *Service) Unanswered(ctx context.Context, team string, now time.Time) ([
 
 // linkAsks marks open questions that an approved entry answers.
 func (s *Service) linkAsks(ctx context.Context, e *Entry) error {
-	unlock, err := s.lock(ctx, "knowledge:asks:"+e.Team)
-	if err != nil {
-		return err
-	}
-	defer unlock()
+	return s.locked(ctx, "knowledge:asks:"+e.Team, func(ctx context.Context) error { return s.linkAsksLocked(ctx, e) })
+}
+
+func (s *Service) linkAsksLocked(ctx context.Context, e *Entry) error {
 	all, err := s.asks(ctx, e.Team)
 	if err != nil {
 		return err

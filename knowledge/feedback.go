@@ -2,7 +2,6 @@ package knowledge
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -56,37 +55,33 @@ func (f *Feedback) PoorShare() float64 {
 
 // Feedback reads an entry's feedback (zero when it has none).
 func (s *Service) Feedback(ctx context.Context, team string, id int64) (*Feedback, error) {
-	f := &Feedback{}
-	raw, err := s.st.Get(ctx, feedbackColl, entryKey(team, id))
-	if errors.Is(err, store.ErrNotFound) {
-		return f, nil
+	f, err := s.feedback().Find(ctx, entryKey(team, id))
+	if f == nil && err == nil {
+		f = &Feedback{}
 	}
-	if err != nil {
-		return nil, err
-	}
-	return f, json.Unmarshal(raw, f)
+	return f, err
 }
+
+func (s *Service) feedback() store.Coll[Feedback] { return store.NewColl[Feedback](s.st, feedbackColl) }
 
 // changeFeedback runs fn on an entry's feedback under the entry's feedback
 // lock and stores it.
 func (s *Service) changeFeedback(ctx context.Context, team string, id int64, fn func(f *Feedback) error) (*Feedback, error) {
-	unlock, err := s.lock(ctx, fmt.Sprintf("knowledge-feedback:%s:%d", team, id))
+	var f *Feedback
+	err := s.locked(ctx, fmt.Sprintf("knowledge-feedback:%s:%d", team, id), func(ctx context.Context) error {
+		var err error
+		if f, err = s.Feedback(ctx, team, id); err != nil {
+			return err
+		}
+		if err := fn(f); err != nil {
+			return err
+		}
+		return s.feedback().Put(ctx, entryKey(team, id), f)
+	})
 	if err != nil {
 		return nil, err
 	}
-	defer unlock()
-	f, err := s.Feedback(ctx, team, id)
-	if err != nil {
-		return nil, err
-	}
-	if err := fn(f); err != nil {
-		return nil, err
-	}
-	raw, err := json.Marshal(f)
-	if err != nil {
-		return nil, err
-	}
-	return f, s.st.Put(ctx, feedbackColl, entryKey(team, id), raw)
+	return f, nil
 }
 
 // Used counts one use of an approved entry: it answered an /ask or was

@@ -23,18 +23,3 @@ func (s *Service) award(ctx context.Context, team, member string, n int64, reaso
 	return points.Append(ctx, s.st, idem, points.Entry{Member: member, Team: team, Points: int(n), Reason: reason,
 		Source: "knowledge", Ref: fmt.Sprintf("knowledge:%s:%d", team, id), At: at})
 }
-
-// Points sums the knowledge points of a team's members in [from, to).
-func (s *Service) Points(ctx context.Context, team string, from, to time.Time) (map[string]int64, error) {
-	out := map[string]int64{}
-	err := points.Scan(ctx, s.st, func(p *points.Entry) error {
-		if p.Source != "knowledge" || p.Team != team {
-			return nil // other features' entries
-		}
-		if !p.At.Before(from) && p.At.Before(to) {
-			out[p.Member] += int64(p.Points)
-		}
-		return nil
-	})
-	return out, err
-}

@@ -282,7 +282,7 @@ func overlap(a, b map[string]int) float64 {
 func (s *Service) QuizDrafts(ctx context.Context, team, state string) ([]*QuizDraft, error) {
 	var out []*QuizDraft
 	prefix := team + "/"
-	err := s.st.Scan(ctx, QuizDraftsColl, prefix, prefix+"\xff", func(_ string, v []byte) error {
+	err := s.st.Scan(ctx, QuizDraftsColl, prefix, store.PrefixEnd(prefix), func(_ string, v []byte) error {
 		var d QuizDraft
 		if err := json.Unmarshal(v, &d); err != nil {
 			return nil // a malformed draft is skipped, not fatal to the list

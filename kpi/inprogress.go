@@ -220,8 +220,7 @@ func scanMarkers(ctx context.Context, st store.Store, team, month string, fn fun
 	if month != "" {
 		lo += month + "/"
 	}
-	hi := lo[:len(lo)-1] + "0" // '0' sorts right after '/'
-	return st.Scan(ctx, ImportsCollection, lo, hi, func(key string, value []byte) error {
+	return st.Scan(ctx, ImportsCollection, lo, store.PrefixEnd(lo), func(key string, value []byte) error {
 		var m ImportMarker
 		if err := json.Unmarshal(value, &m); err != nil {
 			return nil // unreadable: ignore rather than block every read

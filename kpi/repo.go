@@ -98,8 +98,7 @@ func dateBounds(team, from, to string) (string, string, error) {
 		return "", "", fmt.Errorf("开始日期 %s 晚于结束日期 %s", f, t)
 	}
 	p := escKey(team) + "/"
-	// "…/<to>0" sorts after every "…/<to>/…" key since '0' > '/'.
-	return p + f.String() + "/", p + t.String() + "0", nil
+	return p + f.String() + "/", store.PrefixEnd(p + t.String() + "/"), nil
 }
 
 // Records calls fn for every agent-day of team in [from, to] (inclusive

@@ -2,7 +2,6 @@ package lesson
 
 import (
 	"context"
-	"encoding/json"
 	"regexp"
 	"sort"
 	"strings"
@@ -137,30 +136,18 @@ type PracticeReply struct {
 // SavePracticeReply stores a member's reply to a session's practice,
 // replacing an earlier one.
 func (r *Repo) SavePracticeReply(ctx context.Context, session string, p PracticeReply) error {
-	return r.putJSON(ctx, collPractice, session+"/"+p.Member, p)
+	return r.practice.Put(ctx, session+"/"+p.Member, &p)
 }
 
 // PracticeReply reads a member's reply, nil when there is none.
 func (r *Repo) PracticeReply(ctx context.Context, session, member string) (*PracticeReply, error) {
-	p := &PracticeReply{}
-	ok, err := r.getJSON(ctx, collPractice, session+"/"+member, p)
-	if !ok || err != nil {
-		return nil, err
-	}
-	return p, nil
+	return r.practice.Find(ctx, session+"/"+member)
 }
 
 // PracticeReplies lists a session's replies, best first (ties: earliest).
 func (r *Repo) PracticeReplies(ctx context.Context, session string) ([]PracticeReply, error) {
 	var out []PracticeReply
-	err := r.st.Scan(ctx, collPractice, session+"/", session+"0", func(_ string, v []byte) error {
-		var p PracticeReply
-		if err := json.Unmarshal(v, &p); err != nil {
-			return err
-		}
-		out = append(out, p)
-		return nil
-	})
+	err := r.practice.Prefix(ctx, session+"/", values(&out))
 	sort.SliceStable(out, func(i, j int) bool {
 		if out[i].Score != out[j].Score {
 			return out[i].Score > out[j].Score

@@ -2,7 +2,6 @@ package lesson
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"sort"
@@ -28,41 +27,45 @@ const (
 )
 
 // Repo keeps lessons' state in the store.
-type Repo struct{ st store.Store }
-
-// NewRepo returns a repo over st.
-func NewRepo(st store.Store) *Repo { return &Repo{st: st} }
-
-func (r *Repo) getJSON(ctx context.Context, coll, key string, v any) (bool, error) {
-	b, err := r.st.Get(ctx, coll, key)
-	if errors.Is(err, store.ErrNotFound) {
-		return false, nil
-	}
-	if err != nil {
-		return false, err
-	}
-	return true, json.Unmarshal(b, v)
+type Repo struct {
+	st       store.Store
+	active   store.Coll[Session]
+	history  store.Coll[Summary]
+	answers  store.Coll[Answer]
+	drafts   store.Coll[[]int]
+	wrong    store.Coll[WrongItem]
+	bank     store.Coll[Lesson]
+	personal store.Coll[Personal]
+	camps    store.Coll[Camp]
+	practice store.Coll[PracticeReply]
 }
 
-func (r *Repo) putJSON(ctx context.Context, coll, key string, v any) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
+// NewRepo returns a repo over st.
+func NewRepo(st store.Store) *Repo {
+	return &Repo{st: st,
+		active:   store.NewColl[Session](st, collActive),
+		history:  store.NewColl[Summary](st, collHistory),
+		answers:  store.NewColl[Answer](st, collAnswers),
+		drafts:   store.NewColl[[]int](st, collDrafts),
+		wrong:    store.NewColl[WrongItem](st, collWrong),
+		bank:     store.NewColl[Lesson](st, collBank),
+		personal: store.NewColl[Personal](st, collPersonal),
+		camps:    store.NewColl[Camp](st, collCamp),
+		practice: store.NewColl[PracticeReply](st, collPractice),
 	}
-	return r.st.Put(ctx, coll, key, b)
+}
+
+// values collects what a list or range of documents gives.
+func values[T any](out *[]T) func(string, *T) error {
+	return func(_ string, v *T) error {
+		*out = append(*out, *v)
+		return nil
+	}
 }
 
 // Bank is the starter bank with imported lessons over it.
 func (r *Repo) Bank(ctx context.Context) (*Bank, error) {
-	var over []*Lesson
-	err := r.st.Scan(ctx, collBank, "", "", func(_ string, v []byte) error {
-		l := &Lesson{}
-		if err := json.Unmarshal(v, l); err != nil {
-			return err
-		}
-		over = append(over, l)
-		return nil
-	})
+	over, err := r.bank.List(ctx, "")
 	if err != nil {
 		return nil, err
 	}
@@ -87,51 +90,33 @@ func (r *Repo) Import(ctx context.Context, lessons []*Lesson) error {
 	}
 	items := make([]store.KV, 0, len(lessons))
 	for _, l := range lessons {
-		b, err := json.Marshal(l)
+		op, err := r.bank.PutOp(l.ID, l)
 		if err != nil {
 			return err
 		}
-		items = append(items, store.KV{Key: l.ID, Value: b})
+		items = append(items, store.KV{Key: l.ID, Value: op.Value})
 	}
 	return r.st.PutBatch(ctx, collBank, items)
 }
 
 // Begin stores s as its team's session in progress; false when one is running.
 func (r *Repo) Begin(ctx context.Context, s *Session) (bool, error) {
-	b, err := json.Marshal(s)
-	if err != nil {
-		return false, err
-	}
-	return r.st.PutIfAbsent(ctx, collActive, s.TeamID, b)
+	return r.active.PutIfAbsent(ctx, s.TeamID, s)
 }
 
 // Active returns the team's session in progress, or nil.
 func (r *Repo) Active(ctx context.Context, team string) (*Session, error) {
-	s := &Session{}
-	ok, err := r.getJSON(ctx, collActive, team, s)
-	if !ok || err != nil {
-		return nil, err
-	}
-	return s, nil
+	return r.active.Find(ctx, team)
 }
 
 // Actives lists every session in progress.
 func (r *Repo) Actives(ctx context.Context) ([]*Session, error) {
-	var out []*Session
-	err := r.st.Scan(ctx, collActive, "", "", func(_ string, v []byte) error {
-		s := &Session{}
-		if err := json.Unmarshal(v, s); err != nil {
-			return err
-		}
-		out = append(out, s)
-		return nil
-	})
-	return out, err
+	return r.active.List(ctx, "")
 }
 
 // Save writes a session in progress.
 func (r *Repo) Save(ctx context.Context, s *Session) error {
-	return r.putJSON(ctx, collActive, s.TeamID, s)
+	return r.active.Put(ctx, s.TeamID, s)
 }
 
 // Summary is what history keeps of a finished session.
@@ -156,28 +141,22 @@ func historyKey(team string, start time.Time, id string) string {
 
 // Finish moves a session from in progress to history.
 func (r *Repo) Finish(ctx context.Context, s *Session, sum Summary) error {
-	if err := r.putJSON(ctx, collHistory, historyKey(s.TeamID, s.Start, s.ID), sum); err != nil {
+	op, err := r.history.PutOp(historyKey(s.TeamID, s.Start, s.ID), &sum)
+	if err != nil {
 		return err
 	}
-	return r.st.Delete(ctx, collActive, s.TeamID)
+	return r.st.Write(ctx, []store.Op{op, store.DeleteOp(collActive, s.TeamID)})
 }
 
 // AddHistory records a finished session directly (demo data).
 func (r *Repo) AddHistory(ctx context.Context, sum Summary) error {
-	return r.putJSON(ctx, collHistory, historyKey(sum.TeamID, sum.Start, sum.SessionID), sum)
+	return r.history.Put(ctx, historyKey(sum.TeamID, sum.Start, sum.SessionID), &sum)
 }
 
 // History lists a team's finished sessions since since, oldest first.
 func (r *Repo) History(ctx context.Context, team string, since time.Time) ([]Summary, error) {
 	var out []Summary
-	err := r.st.Scan(ctx, collHistory, team+"/"+since.UTC().Format("2006-01-02T15:04:05"), team+"0", func(_ string, v []byte) error {
-		var s Summary
-		if err := json.Unmarshal(v, &s); err != nil {
-			return err
-		}
-		out = append(out, s)
-		return nil
-	})
+	err := r.history.Range(ctx, team+"/"+since.UTC().Format("2006-01-02T15:04:05"), store.PrefixEnd(team+"/"), values(&out))
 	return out, err
 }
 
@@ -188,80 +167,71 @@ func answerKey(session string, q int, member string) string {
 // Answer stores a first answer; false when the member had answered already.
 // It is atomic across replicas.
 func (r *Repo) Answer(ctx context.Context, session string, a Answer) (bool, error) {
-	b, err := json.Marshal(a)
-	if err != nil {
-		return false, err
-	}
-	return r.st.PutIfAbsent(ctx, collAnswers, answerKey(session, a.Q, a.Member), b)
+	return r.answers.PutIfAbsent(ctx, answerKey(session, a.Q, a.Member), &a)
 }
 
 // Answers lists a session's answers in question then member order.
 func (r *Repo) Answers(ctx context.Context, session string) ([]Answer, error) {
 	var out []Answer
-	err := r.st.Scan(ctx, collAnswers, session+"/", session+"0", func(_ string, v []byte) error {
-		var a Answer
-		if err := json.Unmarshal(v, &a); err != nil {
-			return err
-		}
-		out = append(out, a)
-		return nil
-	})
+	err := r.answers.Prefix(ctx, session+"/", values(&out))
 	return out, err
 }
 
 // Draft returns the options a member has tapped so far on a multiple-choice
 // question, and SetDraft replaces them.
 func (r *Repo) Draft(ctx context.Context, session string, q int, member string) ([]int, error) {
-	var picks []int
-	_, err := r.getJSON(ctx, collDrafts, answerKey(session, q, member), &picks)
-	return picks, err
+	picks, err := r.drafts.Find(ctx, answerKey(session, q, member))
+	if picks == nil || err != nil {
+		return nil, err
+	}
+	return *picks, nil
 }
 
 // SetDraft stores the options tapped so far.
 func (r *Repo) SetDraft(ctx context.Context, session string, q int, member string, picks []int) error {
-	return r.putJSON(ctx, collDrafts, answerKey(session, q, member), picks)
+	return r.drafts.Put(ctx, answerKey(session, q, member), &picks)
 }
 
 // Wrong lists a member's wrong-answer book, most recent miss first.
 func (r *Repo) Wrong(ctx context.Context, member string) ([]WrongItem, error) {
 	var out []WrongItem
-	err := r.st.Scan(ctx, collWrong, member+"/", member+"0", func(_ string, v []byte) error {
-		var w WrongItem
-		if err := json.Unmarshal(v, &w); err != nil {
-			return err
-		}
-		out = append(out, w)
-		return nil
-	})
+	err := r.wrong.Prefix(ctx, member+"/", values(&out))
 	sort.SliceStable(out, func(i, j int) bool { return out[i].LastMiss.After(out[j].LastMiss) })
 	return out, err
 }
 
 // Miss puts a question into a member's wrong-answer book (back to box 1).
 func (r *Repo) Miss(ctx context.Context, member string, q *Question, l *Lesson, given string, now time.Time) error {
-	w := WrongItem{QID: q.ID}
-	if _, err := r.getJSON(ctx, collWrong, member+"/"+q.ID, &w); err != nil {
-		return err
-	}
-	if l != nil {
-		w.LessonID, w.Topic = l.ID, l.Topic
-	}
-	w.Miss(now, given)
-	return r.putJSON(ctx, collWrong, member+"/"+q.ID, w)
+	_, err := r.wrong.Upsert(ctx, member+"/"+q.ID, func(w *WrongItem) error {
+		if w.QID == "" {
+			w.QID = q.ID
+		}
+		if l != nil {
+			w.LessonID, w.Topic = l.ID, l.Topic
+		}
+		w.Miss(now, given)
+		return nil
+	})
+	return err
 }
 
 // Hit records a right answer to a question in the member's book; it moves up
 // a box or leaves the book. A question not in the book is left alone.
 func (r *Repo) Hit(ctx context.Context, member, qid string, now time.Time) (inBook, mastered bool, err error) {
-	var w WrongItem
-	ok, err := r.getJSON(ctx, collWrong, member+"/"+qid, &w)
-	if !ok || err != nil {
+	_, err = r.wrong.Update(ctx, member+"/"+qid, func(w *WrongItem) error {
+		mastered = w.Hit(now)
+		if mastered {
+			return store.ErrDelete
+		}
+		return nil
+	})
+	if errors.Is(err, store.ErrNotFound) {
+		return false, false, nil
+	}
+	if err != nil {
 		return false, false, err
 	}
-	if w.Hit(now) {
-		return true, true, r.st.Delete(ctx, collWrong, member+"/"+qid)
-	}
-	return true, false, r.putJSON(ctx, collWrong, member+"/"+qid, w)
+	return true, mastered, nil
 }
 
 // PointsEntry is an entry of the shared points ledger; lessons write Source
@@ -292,22 +262,17 @@ type Personal struct {
 
 // Personal returns a member's set in progress, or nil.
 func (r *Repo) Personal(ctx context.Context, member string) (*Personal, error) {
-	p := &Personal{}
-	ok, err := r.getJSON(ctx, collPersonal, member, p)
-	if !ok || err != nil {
-		return nil, err
-	}
-	return p, nil
+	return r.personal.Find(ctx, member)
 }
 
 // SavePersonal stores a member's set; EndPersonal removes it.
 func (r *Repo) SavePersonal(ctx context.Context, p *Personal) error {
-	return r.putJSON(ctx, collPersonal, p.Member, p)
+	return r.personal.Put(ctx, p.Member, p)
 }
 
 // EndPersonal removes a member's set.
 func (r *Repo) EndPersonal(ctx context.Context, member string) error {
-	return r.st.Delete(ctx, collPersonal, member)
+	return r.personal.Delete(ctx, member)
 }
 
 // Camp is a new hire's seven-day camp.
@@ -328,38 +293,21 @@ type Camp struct {
 
 // Camp returns a member's camp, or nil.
 func (r *Repo) Camp(ctx context.Context, member string) (*Camp, error) {
-	c := &Camp{}
-	ok, err := r.getJSON(ctx, collCamp, member, c)
-	if !ok || err != nil {
-		return nil, err
-	}
-	return c, nil
+	return r.camps.Find(ctx, member)
 }
 
 // SaveCamp stores a camp.
 func (r *Repo) SaveCamp(ctx context.Context, c *Camp) error {
-	return r.putJSON(ctx, collCamp, c.Member, c)
+	return r.camps.Put(ctx, c.Member, c)
 }
 
 // Camps lists every camp.
 func (r *Repo) Camps(ctx context.Context) ([]*Camp, error) {
-	var out []*Camp
-	err := r.st.Scan(ctx, collCamp, "", "", func(_ string, v []byte) error {
-		c := &Camp{}
-		if err := json.Unmarshal(v, c); err != nil {
-			return err
-		}
-		out = append(out, c)
-		return nil
-	})
-	return out, err
+	return r.camps.List(ctx, "")
 }
 
 // Answered reports whether member has answered question q of a session.
 func (r *Repo) Answered(ctx context.Context, session string, q int, member string) (bool, error) {
-	_, err := r.st.Get(ctx, collAnswers, answerKey(session, q, member))
-	if errors.Is(err, store.ErrNotFound) {
-		return false, nil
-	}
-	return err == nil, err
+	a, err := r.answers.Find(ctx, answerKey(session, q, member))
+	return a != nil, err
 }

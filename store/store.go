@@ -4,7 +4,12 @@
 // Everything is expressed in a few primitives so both implementations stay small:
 // ordered documents in collections, sequences, an append-only ledger with
 // idempotency keys, time-limited "first seen" markers, leases (locks with a TTL),
-// counters, and an outbox of outgoing messages.
+// counters, and an outbox of outgoing messages. Update (read-modify-write of
+// one key) and Write (several keys at once) make changes atomic.
+//
+// Features use them through the helpers built on top: Coll[T] keeps typed
+// documents as JSON (Get, Put, Update in a transaction, ranges by prefix with
+// PrefixEnd), and WithLease runs a function while holding a renewed lease.
 package store
 
 import (
@@ -38,6 +43,8 @@ type Store interface {
 	Get(ctx context.Context, coll, key string) ([]byte, error)
 	// Delete removes a document; deleting a missing key is not an error.
 	Delete(ctx context.Context, coll, key string) error
+	// Update (read-modify-write of one key) and Write (many keys at once).
+	Updater
 	// Scan calls fn for every document whose key is in [from, to) in key order.
 	// An empty to means "to the end". Returning an error from fn stops the scan
 	// and Scan returns that error.
