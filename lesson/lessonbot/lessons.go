@@ -40,7 +40,7 @@ type Lessons struct {
 	// at once (the store lease only excludes other replicas).
 	mu sync.Mutex
 
-	// Practice runs 实操演练 in place of a lesson's quiz (lesson_practice.go); nil: none.
+	// Practice runs 实操演练 in place of a lesson's quiz (drills.go); nil: none.
 	Practice PracticeSteps
 }
 

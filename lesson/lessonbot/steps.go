@@ -8,6 +8,7 @@ import (
 
 	"github.com/banzu-bot/banzu/bot"
 	"github.com/banzu-bot/banzu/lesson"
+	"github.com/banzu-bot/banzu/store"
 )
 
 // withLease runs fn holding the team's lesson lease, on a fresh copy of the
@@ -16,9 +17,21 @@ import (
 func (l *Lessons) withLease(ctx context.Context, team string, wait bool, fn func(s *lesson.Session) error) (held bool, err error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	name := "lesson:" + team
+	return leased(ctx, l.Bot.Store, "lesson:"+team, l.Owner, stepLease, wait, func() error {
+		s, err := l.Repo.Active(ctx, team)
+		if err != nil {
+			return err
+		}
+		return fn(s)
+	})
+}
+
+// leased runs fn holding the store lease name as owner for up to ttl, and
+// releases it after. held is false when another owner holds the lease (with
+// wait, after trying for about five seconds).
+func leased(ctx context.Context, st store.Store, name, owner string, ttl time.Duration, wait bool, fn func() error) (held bool, err error) {
 	for i := 0; ; i++ {
-		ok, err := l.Bot.Store.Acquire(ctx, name, l.Owner, stepLease)
+		ok, err := st.Acquire(ctx, name, owner, ttl)
 		if err != nil {
 			return false, err
 		}
@@ -34,12 +47,8 @@ func (l *Lessons) withLease(ctx context.Context, team string, wait bool, fn func
 		case <-time.After(100 * time.Millisecond):
 		}
 	}
-	defer l.Bot.Store.Release(context.WithoutCancel(ctx), name, l.Owner)
-	s, err := l.Repo.Active(ctx, team)
-	if err != nil {
-		return true, err
-	}
-	return true, fn(s)
+	defer st.Release(context.WithoutCancel(ctx), name, owner)
+	return true, fn()
 }
 
 // Advance runs the team's due steps under its lease.
