@@ -20,6 +20,7 @@ import (
 	"github.com/banzu-bot/banzu/handlers"
 	"github.com/banzu-bot/banzu/jobs"
 	"github.com/banzu-bot/banzu/kpi"
+	"github.com/banzu-bot/banzu/lesson/lessonbot"
 	"github.com/banzu-bot/banzu/platform/console"
 	"github.com/banzu-bot/banzu/platform/dingtalk"
 	"github.com/banzu-bot/banzu/platform/wecom"
@@ -67,7 +68,7 @@ type App struct {
 	// side share (see buildFeatures).
 	knowledge  *handlers.Knowledge
 	awards     *handlers.Awards
-	lessons    *handlers.Lessons
+	lessons    *lessonbot.Lessons
 	growth     *handlers.Growth
 	background []func(ctx context.Context) // the features' tickers (see Feature.Background)
 

@@ -9,6 +9,7 @@ import (
 	"github.com/banzu-bot/banzu/config"
 	"github.com/banzu-bot/banzu/demo"
 	"github.com/banzu-bot/banzu/handlers"
+	"github.com/banzu-bot/banzu/lesson/lessonbot"
 	"github.com/banzu-bot/banzu/reports"
 	"github.com/banzu-bot/banzu/store"
 )
@@ -37,7 +38,7 @@ func newAwards(st store.Store, cfg *config.Config) *handlers.Awards {
 
 // grantContestTitle records a title won in the quarterly contest in the
 // recognition ledger, so /badges and the 荣誉勋章 sheet show it.
-func (a *App) grantContestTitle(ctx context.Context, t handlers.ContestTitle) error {
+func (a *App) grantContestTitle(ctx context.Context, t lessonbot.ContestTitle) error {
 	_, _, err := a.awards.Svc.GrantContestTitle(ctx, awards.ContestTitle{Team: t.Team, Member: t.Member, Title: t.Title,
 		Contest: t.Contest, Figures: t.Figures, At: t.At})
 	return err

@@ -13,17 +13,18 @@ import (
 	"github.com/banzu-bot/banzu/demo"
 	"github.com/banzu-bot/banzu/knowledge"
 	"github.com/banzu-bot/banzu/lesson"
+	"github.com/banzu-bot/banzu/lesson/lessonbot"
 )
 
 // The config's defaults are the features' own defaults.
 func TestLessonAndKnowledgeConfigDefaults(t *testing.T) {
-	if got, want := app.LessonOptions(config.DefaultLesson()), lesson.DefaultOptions().Norm(); !reflect.DeepEqual(got, want) {
+	if got, want := lessonbot.LessonOptions(config.DefaultLesson()), lesson.DefaultOptions().Norm(); !reflect.DeepEqual(got, want) {
 		t.Errorf("lesson options from the default config:\n%+v\nwant\n%+v", got, want)
 	}
 	if got, want := app.KnowledgeSettings(config.DefaultKnowledge()), knowledge.DefaultSettings(); got != want {
 		t.Errorf("knowledge settings from the default config:\n%+v\nwant\n%+v", got, want)
 	}
-	o := app.LessonOptions(config.Lesson{
+	o := lessonbot.LessonOptions(config.Lesson{
 		KnowledgeMinutes: 2, CaseMinutes: 4, QuizMinutes: 9, QuestionSeconds: 45, GapSeconds: 5,
 		Questions: 3, ReviewQuestions: 1, RepeatDays: 7,
 		Scoring: config.LessonScoring{Points: 800, SpeedFloor: 0.75, Streak: true, StreakBonus: 50, StreakCap: 150},

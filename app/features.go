@@ -45,7 +45,7 @@ func (a *App) features() []Feature {
 		growthFeature(a.growth, a.Bot),
 		knowledgeFeature(a.knowledge, a.Bot, a.Store, a.Cfg, a.Now),
 		kpiFeature(newKPI(a.Store, a.Cfg), a.Bot, a.Store, a.Now),
-		lessonFeature(a.lessons, a.Log),
+		lessonFeature(a.lessons),
 		practiceFeature(a.lessons),
 		reportFeature(&handlers.Report{Builder: a.ReportBuilder()}, a.Bot),
 		wordingFeature(a.knowledge.Words),

@@ -4,8 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -15,6 +18,8 @@ import (
 	"github.com/banzu-bot/banzu/bot"
 	"github.com/banzu-bot/banzu/config"
 )
+
+var updateLessonGolden = flag.Bool("update-lesson-golden", false, "rewrite app/testdata/lesson-*.golden")
 
 // lessonClock is a fake clock the test moves by hand.
 type lessonClock struct {
@@ -144,4 +149,22 @@ func option(t *testing.T, c *bot.Card, text string) string {
 func lessonStartTime() time.Time {
 	loc, _ := time.LoadLocation("Asia/Shanghai")
 	return time.Date(2026, 10, 14, 14, 0, 0, 0, loc) // a Wednesday
+}
+
+func checkLessonGolden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *updateLessonGolden {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run with -update-lesson-golden to create it)", err)
+	}
+	if string(want) != got {
+		t.Errorf("%s differs (run with -update-lesson-golden to accept):\n%s", name, got)
+	}
 }

@@ -1,4 +1,4 @@
-package handlers
+package lessonbot
 
 import (
 	"fmt"
@@ -286,7 +286,7 @@ func renderSupervisorResult(s *lesson.Session, res lesson.Results, team *bot.Tea
 		name = team.Name + " · "
 	}
 	// 微课「7天无理由退货」; a contest's topic names itself (季度服务技能大练兵).
-	what := kindLabel(s.Kind)
+	what := KindLabel(s.Kind)
 	if strings.Contains(s.Topic, what) {
 		what = s.Topic
 	} else if s.Topic != "" {

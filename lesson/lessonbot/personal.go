@@ -1,4 +1,4 @@
-package handlers
+package lessonbot
 
 import (
 	"context"

@@ -1,4 +1,4 @@
-package handlers
+package lessonbot
 
 import (
 	"context"
@@ -309,4 +309,12 @@ func normPicks(p []int) lesson.Response {
 		}
 	}
 	return lesson.Response{Picks: out}
+}
+
+// Answer takes /a's answer: to the open question of the chat it was sent
+// in, else the sender's own set. A late or malformed answer is told to the
+// sender alone.
+func (l *Lessons) Answer(ctx context.Context, req *bot.Request, text string) error {
+	_, err := l.answerText(ctx, req, text, true)
+	return l.quiet(ctx, req, err)
 }
