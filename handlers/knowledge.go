@@ -67,7 +67,6 @@ func kbRestAfter(req *bot.Request) string {
 	return strings.TrimSpace(strings.TrimPrefix(rest, req.Args[0]))
 }
 
-
 func (k *Knowledge) submitCmd() *bot.Command {
 	return &bot.Command{
 		Name: "submit", Aliases: []string{"投稿"},

@@ -21,7 +21,6 @@ type KPI struct {
 	Weights map[string]float64
 }
 
-
 func levelLabel(level string) string {
 	if level == kpi.LevelSenior {
 		return "资深客服"

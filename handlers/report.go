@@ -157,7 +157,6 @@ func (h *Report) handle(ctx context.Context, req *bot.Request) error {
 	})
 }
 
-
 func teamIDs(teams []*bot.Team) string {
 	ids := make([]string, len(teams))
 	for i, t := range teams {

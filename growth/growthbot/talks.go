@@ -165,7 +165,6 @@ func (g *Talks) RemindTalks(ctx context.Context, b *bot.Bot, teamID string, slot
 	return sent, nil
 }
 
-
 // name is a member's name, or id when the roster does not know them.
 func name(b *bot.Bot, id string) string {
 	if m := b.Directory.Member(id); m != nil {
