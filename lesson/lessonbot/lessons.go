@@ -242,18 +242,12 @@ const TickEvery = time.Second
 // Run ticks the lessons every TickEvery until ctx ends (the feature's
 // background work).
 func (l *Lessons) Run(ctx context.Context) {
-	t := time.NewTicker(TickEvery)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if err := l.Tick(ctx); err != nil && ctx.Err() == nil {
-				l.log.Warn("lesson tick failed", "error", err)
-			}
+	bot.Every(ctx, TickEvery, func() bool {
+		if err := l.Tick(ctx); err != nil && ctx.Err() == nil {
+			l.log.Warn("lesson tick failed", "error", err)
 		}
-	}
+		return true
+	})
 }
 
 // KindLabel names a session's kind in replies: 微课 or 大练兵.

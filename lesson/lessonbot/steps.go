@@ -11,32 +11,23 @@ import (
 	"github.com/banzu-bot/banzu/store"
 )
 
-// withLease runs fn holding the team's lesson lease, on a fresh copy of the
-// session (nil when none is running). held is false when another replica
-// holds the lease.
+// withLease runs fn holding the team's lesson lease (renewed while fn
+// runs), on a fresh copy of the session (nil when none is running). held is
+// false when another replica holds the lease (with wait, after trying for
+// about five seconds).
 func (l *Lessons) withLease(ctx context.Context, team string, wait bool, fn func(s *lesson.Session) error) (held bool, err error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return leased(ctx, l.Bot.Store, "lesson:"+team, l.Owner, stepLease, wait, func() error {
-		s, err := l.Repo.Active(ctx, team)
-		if err != nil {
-			return err
-		}
-		return fn(s)
-	})
-}
-
-// leased runs fn holding the store lease name as owner for up to ttl, and
-// releases it after. held is false when another owner holds the lease (with
-// wait, after trying for about five seconds).
-func leased(ctx context.Context, st store.Store, name, owner string, ttl time.Duration, wait bool, fn func() error) (held bool, err error) {
 	for i := 0; ; i++ {
-		ok, err := st.Acquire(ctx, name, owner, ttl)
-		if err != nil {
-			return false, err
-		}
-		if ok {
-			break
+		err := store.WithLease(ctx, l.Bot.Store, "lesson:"+team, l.Owner, stepLease, func(ctx context.Context) error {
+			s, err := l.Repo.Active(ctx, team)
+			if err != nil {
+				return err
+			}
+			return fn(s)
+		})
+		if !errors.Is(err, store.ErrLeaseHeld) {
+			return true, err
 		}
 		if !wait || i >= 50 {
 			return false, nil
@@ -47,8 +38,6 @@ func leased(ctx context.Context, st store.Store, name, owner string, ttl time.Du
 		case <-time.After(100 * time.Millisecond):
 		}
 	}
-	defer st.Release(context.WithoutCancel(ctx), name, owner)
-	return true, fn()
 }
 
 // Advance runs the team's due steps under its lease.
