@@ -85,63 +85,68 @@ func (c *claims) id() string {
 
 // run runs j for run unless the slot is done or held by another process.
 func (c *claims) run(ctx context.Context, j *Job, run Run) (bool, error) {
-	key := slotKey(j, run)
-	if done, err := c.done(ctx, key); err != nil || done {
-		if done {
-			c.log.Info("job slot already taken", "job", j.Name, "team_id", run.TeamID, "slot", key)
-		}
-		return false, err
-	}
-	held, err := c.st.Acquire(ctx, "job/"+key, c.id(), slotLease)
-	if err != nil {
-		return false, fmt.Errorf("claim %s: %w", key, err)
-	}
-	if !held {
-		c.log.Info("job slot already taken", "job", j.Name, "team_id", run.TeamID, "slot", key)
-		return false, nil
-	}
-	return c.runHeld(ctx, j, run, key)
+	return c.runLeased(ctx, j, run, false)
 }
 
-// runHeld runs the slot whose lease this process holds, and releases it.
-func (c *claims) runHeld(ctx context.Context, j *Job, run Run, key string) (bool, error) {
-	if !c.activate(key) {
-		// This process runs it already (the lease is re-entrant for its
-		// owner): leave that run's lease alone.
+// runLeased runs the slot under its lease unless it is done, this process
+// runs it already (the lease is re-entrant for its owner) or another holds
+// it. recovering marks a run again after a crash (only logged).
+func (c *claims) runLeased(ctx context.Context, j *Job, run Run, recovering bool) (bool, error) {
+	key := slotKey(j, run)
+	taken := func() (bool, error) {
 		c.log.Info("job slot already taken", "job", j.Name, "team_id", run.TeamID, "slot", key)
 		return false, nil
 	}
-	defer c.deactivate(key)
-	lease := "job/" + key
-	defer c.st.Release(context.WithoutCancel(ctx), lease, c.id())
-	// A process that finished the slot may have released the lease just
-	// before we took it.
 	if done, err := c.done(ctx, key); err != nil || done {
-		if done {
-			c.log.Info("job slot already taken", "job", j.Name, "team_id", run.TeamID, "slot", key)
+		if err != nil {
+			return false, err
 		}
-		return false, err
+		return taken()
 	}
+	if !c.activate(key) {
+		return taken()
+	}
+	defer c.deactivate(key)
+	ran := false
+	err := store.WithLease(ctx, c.st, "job/"+key, c.id(), slotLease, func(lctx context.Context) error {
+		// A process that finished the slot may have released the lease
+		// just before we took it.
+		if done, err := c.done(lctx, key); err != nil || done {
+			return err
+		}
+		if recovering {
+			c.log.Warn("job run interrupted by a crash: running it again", "job", j.Name, "team_id", run.TeamID, "slot", key)
+		}
+		ran = true
+		return c.runHeld(lctx, j, run, key)
+	})
+	if errors.Is(err, store.ErrLeaseHeld) {
+		return taken()
+	}
+	if !ran && err == nil {
+		return taken()
+	}
+	return ran, err
+}
+
+// runHeld runs the slot while this process holds its lease: recorded as
+// running meanwhile, marked done when the job succeeds.
+func (c *claims) runHeld(ctx context.Context, j *Job, run Run, key string) error {
 	rec, _ := json.Marshal(running{Job: j.Name, TeamID: run.TeamID, Slot: run.Slot, Owner: c.id(), Since: time.Now().UTC()})
 	if err := c.st.Put(ctx, runningColl, key, rec); err != nil {
-		return false, fmt.Errorf("claim %s: %w", key, err)
+		return fmt.Errorf("claim %s: %w", key, err)
 	}
-	rctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	go c.keep(rctx, cancel, lease)
+	rctx := ctx
 	if c.keyed != nil {
-		rctx = c.keyed(rctx, "job:"+key)
+		rctx = c.keyed(ctx, "job:"+key)
 	}
 	start := time.Now()
 	err := j.Fn(rctx, run)
-	if err == nil && rctx.Err() != nil && ctx.Err() == nil {
-		err = errors.New("slot lease lost while running")
-	}
 	c.log.Info("job ran", "job", j.Name, "team_id", run.TeamID, "duration_ms", time.Since(start).Milliseconds(), "ok", err == nil)
 	bg := context.WithoutCancel(ctx)
 	if err == nil {
 		if perr := c.st.Put(bg, slotColl, key, []byte(time.Now().UTC().Format(time.RFC3339))); perr != nil {
-			return true, fmt.Errorf("mark %s done: %w", key, perr)
+			return fmt.Errorf("mark %s done: %w", key, perr)
 		}
 	}
 	// A failed run leaves the slot free for a retry; a crash (no return
@@ -149,26 +154,7 @@ func (c *claims) runHeld(ctx context.Context, j *Job, run Run, key string) (bool
 	if derr := c.st.Delete(bg, runningColl, key); derr != nil {
 		c.log.Warn("job running mark not cleared", "slot", key, "error", derr)
 	}
-	return true, err
-}
-
-// keep renews the slot's lease until ctx ends; a lost lease cancels the run.
-func (c *claims) keep(ctx context.Context, cancel context.CancelFunc, lease string) {
-	t := time.NewTicker(slotLease / 3)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			held, err := c.st.Acquire(ctx, lease, c.id(), slotLease)
-			if err == nil && !held {
-				c.log.Warn("job slot lease lost", "lease", lease)
-				cancel()
-				return
-			}
-		}
-	}
+	return err
 }
 
 func (c *claims) done(ctx context.Context, key string) (bool, error) {
@@ -208,21 +194,15 @@ func (c *claims) recover(ctx context.Context, known map[string]*Job, onRun func(
 		if c.isActive(key) {
 			continue // this process is running it
 		}
-		held, err := c.st.Acquire(ctx, "job/"+key, c.id(), slotLease)
-		if err != nil {
+		if done, err := c.done(ctx, key); err != nil {
 			return n, err
-		}
-		if !held {
-			continue // its process is alive and running it
-		}
-		c.log.Warn("job run interrupted by a crash: running it again", "job", j.Name, "team_id", r.TeamID, "slot", key, "owner", r.Owner)
-		ran, err := c.runHeld(ctx, j, run, key)
-		if !ran && err == nil {
-			if done, _ := c.done(ctx, key); done {
-				// The record outlived a run that finished.
-				_ = c.st.Delete(ctx, runningColl, key)
-			}
+		} else if done {
+			_ = c.st.Delete(ctx, runningColl, key) // the record outlived a run that finished
 			continue
+		}
+		ran, err := c.runLeased(ctx, j, run, true)
+		if !ran {
+			continue // its process is alive and running it
 		}
 		n++
 		if onRun != nil {
