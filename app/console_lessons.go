@@ -21,12 +21,8 @@ type SupLesson struct {
 }
 
 func (a *App) supLessons(w http.ResponseWriter, r *http.Request) {
-	if _, _, ok := a.supQuery(w, r); !ok {
-		return
-	}
-	bank, err := lesson.NewRepo(a.Store).Bank(r.Context())
-	if err != nil {
-		supFail(w, &supErr{http.StatusInternalServerError, "读取题库失败"})
+	bank, ok := a.supBank(w, r)
+	if !ok {
 		return
 	}
 	out := []SupLesson{}
@@ -38,15 +34,12 @@ func (a *App) supLessons(w http.ResponseWriter, r *http.Request) {
 
 // supLessonsExport downloads the bank as banzu export lessons writes it.
 func (a *App) supLessonsExport(w http.ResponseWriter, r *http.Request) {
-	if _, _, ok := a.supQuery(w, r); !ok {
-		return
-	}
-	bank, err := lesson.NewRepo(a.Store).Bank(r.Context())
-	if err != nil {
-		supFail(w, &supErr{http.StatusInternalServerError, "读取题库失败"})
+	bank, ok := a.supBank(w, r)
+	if !ok {
 		return
 	}
 	var data []byte
+	var err error
 	name, ct := "微课题库.yaml", "application/yaml; charset=utf-8"
 	if r.URL.Query().Get("format") == "xlsx" {
 		name, ct = "微课题库.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -106,4 +99,18 @@ func (a *App) supLessonsImport(w http.ResponseWriter, r *http.Request) {
 	a.Log.Info("lessons imported from the console", "by", m.ID, "file", body.Name, "lessons", len(ls))
 	supJSON(w, http.StatusOK, map[string]any{"lessons": len(ls), "questions": q,
 		"text": fmt.Sprintf("已导入 %d 节课程、%d 道题目", len(ls), q)})
+}
+
+// supBank checks a supervisor-page request and reads the lesson bank; false
+// when it answered the request already (refused, or the bank unreadable).
+func (a *App) supBank(w http.ResponseWriter, r *http.Request) (*lesson.Bank, bool) {
+	if _, _, ok := a.supQuery(w, r); !ok {
+		return nil, false
+	}
+	bank, err := lesson.NewRepo(a.Store).Bank(r.Context())
+	if err != nil {
+		supFail(w, &supErr{http.StatusInternalServerError, "读取题库失败"})
+		return nil, false
+	}
+	return bank, true
 }
