@@ -40,7 +40,7 @@ func (r *running) say(chat, user, text string) []qaMessage {
 	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
 		r.drain()
 		var page struct{ Messages []qaMessage }
-		r.get(fmt.Sprintf("/console/api/messages?chat_id=%s&after=%d", chat, posted.ID), &page)
+		r.get(fmt.Sprintf("/console/api/messages?chat_id=%s&user_id=%s&after=%d", chat, user, posted.ID), &page) // as the sender sees it
 		got = got[:0]
 		for _, m := range page.Messages {
 			if m.From == "bot" {
@@ -53,7 +53,7 @@ func (r *running) say(chat, user, text string) []qaMessage {
 		if len(got) > 0 && !building {
 			time.Sleep(50 * time.Millisecond) // a second message (a file) may follow
 			r.drain()
-			r.get(fmt.Sprintf("/console/api/messages?chat_id=%s&after=%d", chat, posted.ID), &page)
+			r.get(fmt.Sprintf("/console/api/messages?chat_id=%s&user_id=%s&after=%d", chat, user, posted.ID), &page) // as the sender sees it
 			got = got[:0]
 			for _, m := range page.Messages {
 				if m.From == "bot" {

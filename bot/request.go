@@ -50,6 +50,27 @@ func (r *Request) Reply(ctx context.Context, msg Message) error {
 	return r.bot.Send(ctx, r.ReplyTo(), msg)
 }
 
+// ReplyPrivately answers the sender alone: as usual in a one-to-one chat;
+// in a group, a message only they see (personal results, misses, wrong
+// answers are nobody else's business).
+func (r *Request) ReplyPrivately(ctx context.Context, msg Message) error {
+	if !r.private {
+		msg.OnlyFor = []string{r.Event.SenderID}
+	}
+	return r.Reply(ctx, msg)
+}
+
+// PrivateTo is where to send the sender something that goes on privately
+// (a practice set): this chat when it is one-to-one, else the sender's
+// one-to-one chat with the bot on this platform.
+func (r *Request) PrivateTo() Destination {
+	d := r.ReplyTo()
+	if r.private {
+		return d
+	}
+	return Destination{Platform: r.Event.Platform, UserID: r.Event.SenderID, TeamID: d.TeamID}
+}
+
 // ReplyText answers with markdown text.
 func (r *Request) ReplyText(ctx context.Context, markdown string) error {
 	return r.Reply(ctx, Message{Markdown: markdown})

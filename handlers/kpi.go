@@ -122,7 +122,7 @@ func (k *KPI) member(ctx context.Context, req *bot.Request, team *bot.Team, m *b
 		if req.Member == nil || m.ID != req.Member.ID {
 			who = m.Name + " 是" + role.Label()
 		}
-		return req.ReplyText(ctx, who+"，没有个人 KPI。\n查看团队：/kpi team [上月]\n查看某位客服：/kpi @名字 [上月]")
+		return req.ReplyPrivately(ctx, bot.Message{Markdown: who + "，没有个人 KPI。\n查看团队：/kpi team [上月]\n查看某位客服：/kpi @名字 [上月]"})
 	}
 	// Yesterday may be in last month while 本月至今 is this one: cover both.
 	from, to := periods[0].FromDate(), periods[0].ToDate()
@@ -134,7 +134,9 @@ func (k *KPI) member(ctx context.Context, req *bot.Request, team *bot.Team, m *b
 		return err
 	}
 	level := p.Level(m.ID)
-	return req.ReplyText(ctx, note+reports.AgentKPI(m.Name, levelLabel(level), kpi.RulesFor(kpi.TeamTargets(k.Targets, team.Config), level), shown...))
+	// One person's figures are theirs and their supervisor's: in a group
+	// only the asker sees them.
+	return req.ReplyPrivately(ctx, bot.Message{Markdown: note + reports.AgentKPI(m.Name, levelLabel(level), kpi.RulesFor(kpi.TeamTargets(k.Targets, team.Config), level), shown...)})
 }
 
 func noTotals(ps []reports.Period) bool {

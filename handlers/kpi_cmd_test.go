@@ -81,3 +81,30 @@ func TestKPICommandTeamInGroupAndPrivately(t *testing.T) {
 		}
 	}
 }
+
+// One person's figures (and misses) are theirs and their supervisor's: asked
+// in the group, the card is shown to the asker alone.
+func TestKPICommandPersonalCardsArePrivateInTheGroup(t *testing.T) {
+	r := kpiRig(t)
+	wantIn(t, "agent /kpi", r.Ask("presale", "xiaowang", "/kpi"), "小王 的 KPI")
+	wantIn(t, "supervisor /kpi @小李", r.Ask("presale", "chen", "/kpi @小李"), "小李 的 KPI")
+	for _, s := range r.BotSaid("presale") {
+		if strings.Contains(s, "的 KPI") {
+			t.Errorf("a personal KPI card reached the whole group: %q", s)
+		}
+	}
+	for _, e := range r.View("presale", "xiaoli", 0) {
+		if e.From == "bot" && strings.Contains(bottest.Text(e), "的 KPI") {
+			t.Errorf("小李 sees a personal card in the group: %q", bottest.Text(e))
+		}
+	}
+	// The team's figures are the team's: /kpi team stays public.
+	r.Ask("presale", "chen", "/kpi team 上月")
+	public := false
+	for _, s := range r.BotSaid("presale") {
+		public = public || strings.Contains(s, "售前组")
+	}
+	if !public {
+		t.Error("/kpi team was not posted to the group")
+	}
+}

@@ -106,7 +106,7 @@ func (l Lessons) mistakesCmd() *bot.Command {
 				return err
 			}
 			if len(items) == 0 {
-				return req.ReplyText(ctx, fmt.Sprintf("%s 的错题本是空的，继续保持！", req.Member.Name))
+				return req.ReplyPrivately(ctx, bot.Message{Markdown: fmt.Sprintf("%s 的错题本是空的，继续保持！", req.Member.Name)})
 			}
 			bank, err := l.Runner.Repo.Bank(ctx)
 			if err != nil {
@@ -134,7 +134,8 @@ func (l Lessons) mistakesCmd() *bot.Command {
 				b.WriteString(fmt.Sprintf("…… 另有 %d 题\n", len(items)-10))
 			}
 			b.WriteString("发送 /复习 重做这些题，答对的题会逐步移出错题本。")
-			return req.ReplyText(ctx, head+b.String())
+			// Someone's wrong answers are theirs: in a group only they see them.
+			return req.ReplyPrivately(ctx, bot.Message{Markdown: head + b.String()})
 		},
 	}
 }

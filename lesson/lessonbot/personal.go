@@ -184,7 +184,7 @@ func (l *Lessons) Review(ctx context.Context, req *bot.Request) error {
 		return err
 	}
 	if len(items) == 0 {
-		return req.ReplyText(ctx, "你的错题本是空的，继续保持！")
+		return req.ReplyPrivately(ctx, bot.Message{Markdown: "你的错题本是空的，继续保持！"})
 	}
 	today := lesson.Day(req.Now())
 	var due, later []string
@@ -204,5 +204,13 @@ func (l *Lessons) Review(ctx context.Context, req *bot.Request) error {
 		team = req.Team.ID
 	}
 	intro := fmt.Sprintf("**%s 的错题复习**：共 %d 题，答完一题立刻告诉你对错。作答：点选项，或 @班组助手 A / /a A。", req.Member.Name, len(qids))
-	return l.StartPersonal(ctx, req.Member, team, req.ReplyTo(), "review", qids, intro)
+	// The set goes on in the sender's private chat: a group sees no one's
+	// wrong answers.
+	if err := l.StartPersonal(ctx, req.Member, team, req.PrivateTo(), "review", qids, intro); err != nil {
+		return err
+	}
+	if !req.Private() {
+		return req.ReplyPrivately(ctx, bot.Message{Markdown: fmt.Sprintf("错题复习（%d 题）已私聊发给你，请到和班组助手的私聊里作答。", len(qids))})
+	}
+	return nil
 }
