@@ -166,7 +166,7 @@ func (b *Bot) route(ctx context.Context, req *Request) string {
 		if req.Event.ChatType == ChatSingle || req.Event.Mentioned {
 			// Someone @-ed the bot with plain text: point them at /help.
 			if req.Event.Action == nil && req.Event.Text != "" {
-				return replied(req.ReplyText(ctx, "我是班组助手，发送 /help 查看可用命令。"))
+				return replied(req.tell(ctx, "我是班组助手，发送 /help 查看可用命令。"))
 			}
 		}
 		return ""
@@ -177,21 +177,21 @@ func (b *Bot) route(ctx context.Context, req *Request) string {
 		if near := b.Commands.ClosestFor(name, req.Role); near != "" {
 			msg += fmt.Sprintf("你是不是想用 /%s ？", near)
 		}
-		return replied(req.ReplyText(ctx, msg+"发送 /help 查看可用命令。"))
+		return replied(req.tell(ctx, msg+"发送 /help 查看可用命令。"))
 	}
 	req.Command, req.Args, req.Rest = cmd, args, rest
 	if req.Role < cmd.Role {
 		b.log.Warn("command refused", "command", cmd.Name, "platform", req.Event.Platform, "user_id", req.Event.SenderID, "role", req.Role.String(), "needs", cmd.Role.String())
 		if req.Member == nil {
-			return replied(req.ReplyText(ctx, "抱歉，你还不在班组名单中，暂时不能使用这个命令。请联系主管把你加入名单。"))
+			return replied(req.tell(ctx, "抱歉，你还不在班组名单中，暂时不能使用这个命令。请联系主管把你加入名单。"))
 		}
-		return replied(req.ReplyText(ctx, fmt.Sprintf("抱歉，/%s 仅限%s及以上角色使用。如需帮助，请联系你的主管。", cmd.Name, cmd.Role.Label())))
+		return replied(req.tell(ctx, fmt.Sprintf("抱歉，/%s 仅限%s及以上角色使用。如需帮助，请联系你的主管。", cmd.Name, cmd.Role.Label())))
 	}
 	if cmd.GroupOnly && req.Team == nil {
-		return replied(req.ReplyText(ctx, "这个命令需要在团队群里使用。"))
+		return replied(req.tell(ctx, "这个命令需要在团队群里使用。"))
 	}
 	if len(args) < cmd.MinArgs {
-		return replied(req.ReplyText(ctx, cmd.UsageText()))
+		return replied(req.tell(ctx, cmd.UsageText()))
 	}
 	if cmd.Heavy {
 		select {
@@ -235,11 +235,11 @@ func (b *Bot) answerError(ctx context.Context, req *Request, err error) string {
 		if u.Msg != "" {
 			text = u.Msg + "\n" + text
 		}
-		return replied(req.ReplyText(ctx, text))
+		return replied(req.tell(ctx, text))
 	}
 	var ue *UserError
 	if errors.As(err, &ue) {
-		return replied(req.ReplyText(ctx, ue.Msg))
+		return replied(req.tell(ctx, ue.Msg))
 	}
 	if errors.Is(err, context.DeadlineExceeded) {
 		b.log.Error("handler timed out", "msg_id", req.Event.MessageID, "error", err)

@@ -60,6 +60,12 @@ func (r *Request) ReplyPrivately(ctx context.Context, msg Message) error {
 	return r.Reply(ctx, msg)
 }
 
+// tell answers the sender alone with a correction (a usage, a refusal, a
+// mistake): in a group of thirty it concerns one person.
+func (r *Request) tell(ctx context.Context, markdown string) error {
+	return r.ReplyPrivately(ctx, Message{Markdown: markdown})
+}
+
 // PrivateTo is where to send the sender something that goes on privately
 // (a practice set): this chat when it is one-to-one, else the sender's
 // one-to-one chat with the bot on this platform.

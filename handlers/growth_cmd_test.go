@@ -37,7 +37,7 @@ func TestLevelCommand(t *testing.T) {
 	mark := r.Say("presale", "chen", "/level @小王")
 	r.Drain()
 	said := r.BotSaid("presale")
-	if len(said) != 4 || said[3] != "小王 的职级和成长记录已私信给 陈主管。" {
+	if len(said) != 1 || said[0] != "小王 的职级和成长记录已私信给 陈主管。" { // the refusals and usages above went to their senders alone
 		t.Errorf("group after /level @小王: %q", said)
 	}
 	cmdWant(t, "陈主管's inbox", strings.Join(cmdPrivate(r, "chen", 0), "\n"),
