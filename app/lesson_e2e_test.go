@@ -235,14 +235,18 @@ func TestLessonEndToEnd(t *testing.T) {
 	if got := r.ask(chat, "xiaowang", "/wrong"); !strings.Contains(got, "小王 的错题本") || strings.Contains(got, "【运费险】") {
 		t.Errorf("xiaowang's book should hold no 运费险 question: %q", got)
 	}
-	mark = r.lastID(chat)
-	r.ask(chat, "xiaoli", "/复习")
-	rq := r.waitBot(chat, mark, "小李 · 错题复习")
+	// The review goes on in 小李's private chat: the group sees none of it.
+	priv := "inbox:xiaoli"
+	mark = r.lastID(priv)
+	if got := r.ask(chat, "xiaoli", "/复习"); !strings.Contains(got, "已私聊发给你") {
+		t.Errorf("/复习 in the group: %q", got)
+	}
+	rq := r.waitBot(priv, mark, "小李 · 错题复习")
 	if rq.Card == nil && !strings.Contains(rq.body(), "填空") {
 		t.Fatalf("review question: %q", rq.body())
 	}
 	if rq.Card != nil && strings.Contains(rq.Card.Text, "退货运费险在什么时候理赔") {
-		if got := r.tap(chat, "xiaoli", rq.Card.ID, option(t, rq.Card, "退货退款成功后")); !strings.Contains(got, "回答正确") {
+		if got := r.tap(priv, "xiaoli", rq.Card.ID, option(t, rq.Card, "退货退款成功后")); !strings.Contains(got, "回答正确") {
 			t.Errorf("review answer: %q", got)
 		}
 	}
