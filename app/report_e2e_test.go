@@ -115,10 +115,17 @@ func TestReportThroughConsole(t *testing.T) {
 		t.Errorf("supervisor /report all should be refused: %q", got)
 	}
 
-	// A supervisor's /report: a notice, then the workbook as a file.
-	msg, said := r.waitFile("presale", r.postID("presale", "chen", "/report"))
-	if len(said) == 0 || !strings.Contains(said[0], "正在生成") {
-		t.Errorf("banzu should say it is working first: %q", said)
+	// A supervisor's /report: a notice to the supervisor alone, then the
+	// workbook as a file for the group.
+	mark := r.postID("presale", "chen", "/report")
+	msg, said := r.waitFile("presale", mark)
+	if len(said) != 0 {
+		t.Errorf("the group sees more than the file: %q", said)
+	}
+	var page struct{ Messages []message }
+	r.get(fmt.Sprintf("/console/api/messages?chat_id=presale&user_id=chen&after=%d", mark), &page)
+	if len(page.Messages) == 0 || !strings.Contains(page.Messages[0].Markdown, "正在生成") {
+		t.Errorf("banzu should tell 陈主管 it is working first: %+v", page.Messages)
 	}
 	if !strings.HasSuffix(msg.File.Name, ".xlsx") || !strings.Contains(msg.File.Name, "售前组") {
 		t.Errorf("file name %q", msg.File.Name)

@@ -137,7 +137,8 @@ func (h *Report) handle(ctx context.Context, req *bot.Request) error {
 	if args.team == nil && !args.all {
 		note = teamNote(req, teams[0], "报表", "/report %s")
 	}
-	if err := req.ReplyText(ctx, note+fmt.Sprintf("正在生成 %s · %s 的报表，请稍候…", subject, r.Label)); err != nil {
+	// The progress note is for the asker; the group gets the file alone.
+	if err := req.ReplyPrivately(ctx, bot.Message{Markdown: note + fmt.Sprintf("正在生成 %s · %s 的报表，请稍候…", subject, r.Label)}); err != nil {
 		return err
 	}
 	data, sum, err := h.Builder.Bytes(ctx, rq)
