@@ -261,6 +261,10 @@ func (h *Awards) mentor(ctx context.Context, req *bot.Request) error {
 	if senior.ID == mentee.ID {
 		return bot.Userf("师傅和徒弟不能是同一个人。")
 	}
+	// Dates are YYYY-MM-DD, so they compare as strings.
+	if sh, mh := senior.Config.HireDate, mentee.Config.HireDate; sh != "" && mh != "" && sh > mh {
+		return bot.Usagef("看起来师傅和徒弟写反了：%s（%s 入职）比 %s（%s 入职）晚入职。师傅写在前面。", senior.Name, sh, mentee.Name, mh)
+	}
 	by := ""
 	if req.Member != nil {
 		by = req.Member.ID

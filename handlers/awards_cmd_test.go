@@ -71,6 +71,7 @@ func TestRevokeAndMentorCommands(t *testing.T) {
 	cmdAsk(t, r, "presale", "aqiang", "/mentor @阿强 @小美", "/mentor 仅限主管及以上角色使用")
 	cmdAsk(t, r, "presale", "chen", "/mentor @阿强", cmdUsage+"/mentor @师傅 @徒弟")
 	cmdAsk(t, r, "presale", "chen", "/mentor @阿强 @阿强", "师傅和徒弟不能是同一个人")
+	cmdAsk(t, r, "presale", "chen", "/mentor @小美 @阿强", "看起来师傅和徒弟写反了：小美（2026-04-01 入职）比 阿强（2024-06-20 入职）晚入职", cmdUsage+"/mentor @师傅 @徒弟")
 	cmdAsk(t, r, "presale", "chen", "/mentor @阿强 @小周", "小周 不在售前组：师徒需要在同一个团队")
 	cmdAsk(t, r, "presale", "chen", "/mentor @阿强 @小美", "已登记师徒：**阿强** 带教 **小美**", "白银：已带出 0/3", "徒弟：小美")
 	cmdAsk(t, r, "presale", "chen", "/mentor @阿强 @小美", "阿强 带教 小美 已经登记过了")
