@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/banzu-bot/banzu/bot"
 	"github.com/banzu-bot/banzu/knowledge"
@@ -15,10 +14,6 @@ import (
 // Quiz drafts (/toquiz) are reviewed in /review and settled with
 // /approve 题N (into the question bank, in the team's lesson
 // "kb-<team>") or /reject 题N 原因.
-
-// bankMu serialises additions to the lesson bank from this process: the
-// team's lesson is read, extended and written back.
-var bankMu sync.Mutex
 
 // draftRef reads "题3", "题#3", "q3" or "题 3" at the start of args: the
 // entry number and the words after it; ok is false for anything else.
@@ -114,30 +109,9 @@ func bankLesson(team string) string { return "kb-" + team }
 // addToBank puts q in the team's knowledge lesson, once; it returns the
 // lesson and the question's number in it.
 func (k *Knowledge) addToBank(ctx context.Context, t *bot.Team, q lesson.Question) (*lesson.Lesson, int, error) {
-	bankMu.Lock()
-	defer bankMu.Unlock()
-	bank, err := k.Bank.Bank(ctx)
-	if err != nil {
-		return nil, 0, err
-	}
-	l := &lesson.Lesson{ID: bankLesson(t.ID), Topic: t.Name + "知识库自测", Category: "知识库", Tags: []string{"知识库", t.ID},
+	return k.Bank.AddQuestion(ctx, &lesson.Lesson{ID: bankLesson(t.ID), Topic: t.Name + "知识库自测", Category: "知识库", Tags: []string{"知识库", t.ID},
 		Knowledge: "本课的题目来自" + t.Name + "知识库里审核通过的条目：客服用 /toquiz 出题，主管审核后进入题库。",
-		Case:      "这些都是客户真实问过的问题，答案已收录进团队知识库；拿不准时可以先 /ask 查一查。"}
-	if old := bank.Lesson(l.ID); old != nil {
-		c := *old
-		c.Questions = append([]lesson.Question(nil), old.Questions...)
-		l = &c
-	}
-	for i, have := range l.Questions {
-		if have.ID == q.ID {
-			return l, i + 1, nil // added before: approving twice adds nothing
-		}
-	}
-	l.Questions = append(l.Questions, q)
-	if err := k.Bank.Import(ctx, []*lesson.Lesson{l}); err != nil {
-		return nil, 0, err
-	}
-	return l, len(l.Questions), nil
+		Case:      "这些都是客户真实问过的问题，答案已收录进团队知识库；拿不准时可以先 /ask 查一查。"}, q)
 }
 
 // approveDraft is /approve 题N: the question joins the bank, then the draft

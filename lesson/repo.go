@@ -72,6 +72,45 @@ func (r *Repo) Bank(ctx context.Context) (*Bank, error) {
 	return Starter().Merge(over), nil
 }
 
+// AddQuestion appends q to the lesson base.ID in one atomic update (to the
+// stored lesson, or to base when the bank stores none yet), once: the same
+// question approved twice, here or on another replica, is added once, and
+// two approvals at once both land. It returns the lesson as stored and q's
+// number in it.
+func (r *Repo) AddQuestion(ctx context.Context, base *Lesson, q Question) (*Lesson, int, error) {
+	probe := *base
+	probe.Questions = []Question{q}
+	if errs := Check([]*Lesson{&probe}, func(_, qi int) string { return fmt.Sprintf("课程 %s 第 %d 题", base.ID, qi+1) }); len(errs) > 0 {
+		return nil, 0, &ImportError{File: "题库", Errors: errs}
+	}
+	n := 0
+	stored, err := r.bank.Upsert(ctx, base.ID, func(l *Lesson) error {
+		if l.ID == "" {
+			*l = *base
+			l.Questions = append([]Question(nil), base.Questions...)
+		}
+		for i, have := range l.Questions {
+			if have.ID == q.ID {
+				n = i + 1
+				return errAdded
+			}
+		}
+		l.Questions = append(l.Questions, q)
+		n = len(l.Questions)
+		return nil
+	})
+	if errors.Is(err, errAdded) {
+		stored, err = r.bank.Get(ctx, base.ID)
+	}
+	if err != nil {
+		return nil, 0, err
+	}
+	return stored, n, nil
+}
+
+// errAdded stops AddQuestion's update: the question is there already.
+var errAdded = errors.New("lesson: question already in the lesson")
+
 // Import stores lessons (already parsed and checked) over the bank, all or
 // nothing: a question id another lesson of the bank uses is refused.
 func (r *Repo) Import(ctx context.Context, lessons []*Lesson) error {
