@@ -101,7 +101,7 @@ func New(st store.Store, dir *Directory, cmds *Commands, out *Outbox, opts Optio
 		opts.Logger = slog.Default()
 	}
 	return &Bot{Store: st, Directory: dir, Commands: cmds, Outbox: out, opts: opts, log: opts.Logger,
-		inbox: st.Inbox(), inflight: map[string]struct{}{}, lanes: newLanes(4 * opts.Workers), heavy: make(chan struct{}, opts.HeavyWorkers)}
+		inbox: st.Inbox(), inflight: map[string]struct{}{}, lanes: newLanes(), heavy: make(chan struct{}, opts.HeavyWorkers)}
 }
 
 // Now is the bot's clock in its time zone.

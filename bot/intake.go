@@ -72,16 +72,13 @@ func (b *Bot) Start() {
 			for it := range work {
 				// Handle it, then whatever of its lane (chat and sender)
 				// waited behind it, in order.
-				lane := laneOf(it)
-				for w, more := (waiter{it: it, slot: true}), true; more; w, more = b.lanes.next(lane) {
-					b.process(w.it)
+				for lane, more := laneOf(it), true; more; it, more = b.lanes.next(lane) {
+					b.process(it)
 					b.mu.Lock()
-					delete(b.inflight, w.it.ID)
+					delete(b.inflight, it.ID)
 					b.mu.Unlock()
-					if w.slot {
-						slots <- struct{}{}
-					}
 				}
+				slots <- struct{}{}
 			}
 		}()
 	}
@@ -162,13 +159,10 @@ func (b *Bot) feed(ctx context.Context, work chan<- store.InboxItem, slots chan 
 			b.mu.Lock()
 			b.inflight[it.ID] = struct{}{}
 			b.mu.Unlock()
-			if now, keep := b.lanes.admit(laneOf(it), it); !now {
+			if !b.lanes.admit(laneOf(it), it) {
 				// It waits behind its lane's item in flight, whose worker
-				// takes it next; its slot is free meanwhile unless too
-				// many wait.
-				if !keep {
-					slots <- struct{}{}
-				}
+				// takes it next: its slot is free meanwhile.
+				slots <- struct{}{}
 				continue
 			}
 			work <- it // a slot is reserved for it: never blocks for long

@@ -7,28 +7,25 @@ import (
 	"github.com/banzu-bot/banzu/store"
 )
 
+// laneDepth is how many of one person's messages in one chat wait behind
+// the one being handled. Beyond that (a flood, not a person typing) the
+// rest are handled side by side as they come, so a flood neither slows to
+// one message at a time nor piles up in memory.
+const laneDepth = 32
+
 // lanes keep one person's messages in one chat in the order they were
 // taken from the inbox: while one of them is being handled, the next waits
 // for it (a supervisor's `/lesson start` then `/lesson skip` typed a moment
 // apart run in that order). Different people, and different chats, are
-// handled side by side.
-//
-// A waiting item frees its worker slot for other lanes, up to max waiting
-// items; beyond that (one sender flooding) a waiting item keeps its slot,
-// so what is taken from the inbox stays bounded.
+// handled side by side. A waiting message holds no worker; every lane has
+// one message in flight holding a worker, so at most workers × laneDepth
+// messages wait.
 type lanes struct {
 	mu      sync.Mutex
-	waiting map[string][]waiter // lane -> items after the one in flight
-	n       int                 // items waiting in all lanes
-	max     int
+	waiting map[string][]store.InboxItem // lane -> items after the one in flight
 }
 
-type waiter struct {
-	it   store.InboxItem
-	slot bool // it holds a worker slot, to be given back once handled
-}
-
-func newLanes(max int) lanes { return lanes{waiting: map[string][]waiter{}, max: max} }
+func newLanes() lanes { return lanes{waiting: map[string][]store.InboxItem{}} }
 
 // laneOf is the lane of an inbox item: its chat and sender; an item that
 // cannot be read has a lane of its own.
@@ -40,34 +37,33 @@ func laneOf(it store.InboxItem) string {
 	return ev.Platform + "\x00" + ev.ChatID + "\x00" + ev.SenderID
 }
 
-// admit reports whether it may be handled now. Otherwise it waits behind
-// the lane's item in flight, next hands it out later, and keep says whether
-// it keeps its worker slot meanwhile.
-func (l *lanes) admit(lane string, it store.InboxItem) (now, keep bool) {
+// admit reports whether it may be handled now; otherwise it waits behind
+// the lane's item in flight and next hands it out later.
+func (l *lanes) admit(lane string, it store.InboxItem) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	q, busy := l.waiting[lane]
-	if !busy {
+	switch {
+	case !busy:
 		l.waiting[lane] = nil // in flight, nothing waiting
-		return true, false
+		return true
+	case len(q) >= laneDepth:
+		return true // a flood: no order to keep
 	}
-	keep = l.n >= l.max
-	l.waiting[lane] = append(q, waiter{it: it, slot: keep})
-	l.n++
-	return false, keep
+	l.waiting[lane] = append(q, it)
+	return false
 }
 
-// next is the lane's next waiting item once the one in flight is handled;
-// ok false frees the lane.
-func (l *lanes) next(lane string) (w waiter, ok bool) {
+// next is the lane's next waiting item once an item of the lane is
+// handled; ok false frees the lane.
+func (l *lanes) next(lane string) (it store.InboxItem, ok bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	q := l.waiting[lane]
 	if len(q) == 0 {
 		delete(l.waiting, lane)
-		return waiter{}, false
+		return store.InboxItem{}, false
 	}
 	l.waiting[lane] = q[1:]
-	l.n--
 	return q[0], true
 }

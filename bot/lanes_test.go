@@ -70,3 +70,42 @@ func TestOnePersonsMessagesKeepTheirOrder(t *testing.T) {
 		}
 	}
 }
+
+// A flood from one sender is not handled one message at a time: beyond the
+// lane's depth its messages run side by side, and every one is handled once.
+func TestOneSendersFloodIsHandledSideBySide(t *testing.T) {
+	r := bottest.New(t)
+	var mu sync.Mutex
+	seen := map[string]int{}
+	var running, most int
+	r.Add(&bot.Command{Name: "f", Usage: "/f N", MinArgs: 1, Handler: func(ctx context.Context, req *bot.Request) error {
+		mu.Lock()
+		seen[req.Args[0]]++
+		running++
+		most = max(most, running)
+		mu.Unlock()
+		time.Sleep(30 * time.Millisecond) // slower than messages arrive: the lane backs up
+		mu.Lock()
+		running--
+		mu.Unlock()
+		return nil
+	}})
+	r.Start()
+	for i := range 200 {
+		r.Say("presale", "xiaowang", fmt.Sprintf("/f %d", i))
+	}
+	r.Drain()
+	mu.Lock()
+	defer mu.Unlock()
+	if len(seen) != 200 {
+		t.Fatalf("handled %d distinct messages, want 200", len(seen))
+	}
+	for k, n := range seen {
+		if n != 1 {
+			t.Errorf("message %s handled %d times", k, n)
+		}
+	}
+	if most < 2 {
+		t.Errorf("a 200-message flood from one sender ran one at a time (at most %d at once)", most)
+	}
+}
