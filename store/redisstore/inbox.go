@@ -96,7 +96,11 @@ type inbox struct {
 	ready atomic.Bool // the consumer group is known to exist
 
 	mu     sync.Mutex
-	cursor string // where the next XAUTOCLAIM scan starts
+	cursor string    // where the next XAUTOCLAIM scan starts
+	pruned time.Time // when idle consumers were last dropped (inbox_prune.go)
+
+	// pruneAfter and pruneIdleFor override pruneEvery and pruneIdle (tests).
+	pruneAfter, pruneIdleFor time.Duration
 }
 
 var _ store.Inbox = (*inbox)(nil)

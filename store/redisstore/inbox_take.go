@@ -35,6 +35,8 @@ func (in *inbox) Take(ctx context.Context, consumer string, limit int, idle, wai
 		}
 		return out, fmt.Errorf("redisstore: inbox take: %w", err)
 	}
+	// Housekeeping: a failure here costs nothing but leftover names.
+	_, _ = in.pruneConsumers(ctx, consumer, time.Now())
 	return out, nil
 }
 
