@@ -126,3 +126,32 @@ func TestDueTalksOrder(t *testing.T) {
 		t.Errorf("due: %+v", got)
 	}
 }
+
+func TestHistoryAtJudgesThePastAtItsLevel(t *testing.T) {
+	at := func(s string) time.Time { v, _ := time.Parse(time.RFC3339, s); return v }
+	h := &History{Changes: []*Change{
+		{Member: "xiaowang", From: "agent", To: "senior", At: at("2026-11-28T10:00:00+08:00")},
+		{Member: "xiaoli", From: "agent", To: "senior", At: at("2026-06-01T10:00:00+08:00")},
+		{Member: "xiaoli", From: "senior", To: "lead", At: at("2026-12-01T09:00:00+08:00")},
+	}}
+	cases := []struct {
+		member, current string
+		t               time.Time
+		want            string
+	}{
+		{"xiaowang", "senior", at("2026-10-31T23:59:59+08:00"), "agent"},  // October: before the promotion
+		{"xiaowang", "senior", at("2026-11-30T23:59:59+08:00"), "senior"}, // November: promoted on the 28th
+		{"xiaoli", "lead", at("2026-05-31T23:59:59+08:00"), "agent"},
+		{"xiaoli", "lead", at("2026-11-30T23:59:59+08:00"), "senior"}, // promoted again on 1 December
+		{"aqiang", "senior", at("2026-01-01T00:00:00+08:00"), "senior"}, // no history: as configured
+	}
+	for _, c := range cases {
+		if got := h.At(c.member, c.current, c.t); got != c.want {
+			t.Errorf("%s at %s = %q, want %q", c.member, c.t.Format(time.DateOnly), got, c.want)
+		}
+	}
+	var none *History
+	if got := none.At("x", "agent", time.Now()); got != "agent" {
+		t.Errorf("no history: %q", got)
+	}
+}

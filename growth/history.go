@@ -69,6 +69,22 @@ func (h *History) Current(member, configured string) string {
 	return cs[len(cs)-1].To
 }
 
+// At is the level member held just before t (a period's end), given
+// current, their level now: the From of their first change at or after t,
+// else current. Past periods are judged at the level held then, not at one
+// reached later.
+func (h *History) At(member, current string, t time.Time) string {
+	if h == nil {
+		return current
+	}
+	for _, c := range h.Of(member) {
+		if !c.At.Before(t) {
+			return c.From
+		}
+	}
+	return current
+}
+
 // Since is when the member reached their current level: the last change,
 // zero when they never changed.
 func (h *History) Since(member string) time.Time {

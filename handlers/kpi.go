@@ -8,6 +8,7 @@ import (
 
 	"github.com/banzu-bot/banzu/bot"
 	"github.com/banzu-bot/banzu/config"
+	"github.com/banzu-bot/banzu/growth"
 	"github.com/banzu-bot/banzu/kpi"
 	"github.com/banzu-bot/banzu/kpi/kpibot"
 	"github.com/banzu-bot/banzu/period"
@@ -134,6 +135,19 @@ func (k *KPI) member(ctx context.Context, req *bot.Request, team *bot.Team, m *b
 		return err
 	}
 	level := p.Level(m.ID)
+	if periodText != "" {
+		// A past period is judged at the level held then: a promotion
+		// since does not hold last month to the new level's targets.
+		h, err := growth.LoadHistory(ctx, req.Bot().Store)
+		if err != nil {
+			return err
+		}
+		if h.At(m.ID, req.Bot().Directory.LevelOf(m), periods[0].End()) == kpi.LevelSenior {
+			level = kpi.LevelSenior
+		} else {
+			level = kpi.LevelAgent
+		}
+	}
 	// One person's figures are theirs and their supervisor's: in a group
 	// only the asker sees them.
 	return req.ReplyPrivately(ctx, bot.Message{Markdown: note + reports.AgentKPI(m.Name, levelLabel(level), kpi.RulesFor(kpi.TeamTargets(k.Targets, team.Config), level), shown...)})

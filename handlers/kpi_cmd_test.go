@@ -1,11 +1,13 @@
 package handlers_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/banzu-bot/banzu/bot/bottest"
+	"github.com/banzu-bot/banzu/growth"
 	"github.com/banzu-bot/banzu/handlers"
 	"github.com/banzu-bot/banzu/kpi"
 	"github.com/banzu-bot/banzu/kpi/kpibot"
@@ -107,4 +109,23 @@ func TestKPICommandPersonalCardsArePrivateInTheGroup(t *testing.T) {
 	if !public {
 		t.Error("/kpi team was not posted to the group")
 	}
+}
+
+// A promotion does not re-judge the past: last month is held to the targets
+// of the level held then, this month to the new one.
+func TestKPICommandJudgesThePastAtItsLevel(t *testing.T) {
+	r := kpiRig(t)
+	ctx := context.Background()
+	if _, err := growth.Set(ctx, r.Store, growth.Change{Member: "xiaowang", Team: "presale", To: growth.LevelSenior, By: "zhao", At: r.Clock.Now().AddDate(0, 0, -3)}, growth.LevelAgent); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Dir.SetLevel(ctx, "xiaowang", growth.LevelSenior); err != nil {
+		t.Fatal(err)
+	}
+	last := r.Ask("presale", "xiaowang", "/kpi 上月")
+	wantIn(t, "/kpi 上月 after the promotion", last, "小王 的 KPI", "上月（2026年10月）")
+	if strings.Contains(last, "资深") {
+		t.Errorf("October is judged at the level reached in November:\n%s", last)
+	}
+	wantIn(t, "/kpi after the promotion", r.Ask("presale", "xiaowang", "/kpi"), "资深")
 }

@@ -128,6 +128,9 @@ func (h *Report) handle(ctx context.Context, req *bot.Request) error {
 	for _, t := range teams {
 		rq.Teams = append(rq.Teams, reportbot.ReportTeam(dir, t))
 	}
+	if err := reportbot.AtLevels(ctx, req.Bot().Store, rq.Teams, r.End()); err != nil {
+		return err
+	}
 	subject := reportbot.TeamNames(teams)
 	if args.member != nil {
 		rq.Agent = args.member.ID

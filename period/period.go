@@ -23,6 +23,9 @@ type Range struct {
 func (r Range) FromDate() string { return r.From.Format(Layout) }
 func (r Range) ToDate() string   { return r.To.Format(Layout) }
 
+// End is the instant the range ends: midnight after its last day.
+func (r Range) End() time.Time { return r.To.AddDate(0, 0, 1) }
+
 // Days is the number of days in the range.
 func (r Range) Days() int { return int(r.To.Sub(r.From).Hours()/24+0.5) + 1 }
 

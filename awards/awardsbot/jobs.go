@@ -50,7 +50,11 @@ func (h *Awards) ceremony(ctx context.Context, b *bot.Bot, teamID string, slot t
 	}
 	slot = slot.In(b.Location())
 	month := period.Month(period.Month(slot).From.AddDate(0, 0, -1))
-	c, err := h.Svc.RunCeremony(ctx, teamID, Agents(b, t), month.From, b.Now())
+	agents, err := AgentsAt(ctx, b, t, month.End()) // levels as the month ended
+	if err != nil {
+		return false, err
+	}
+	c, err := h.Svc.RunCeremony(ctx, teamID, agents, month.From, b.Now())
 	if err != nil {
 		return false, err
 	}

@@ -1,12 +1,15 @@
 package awardsbot
 
 import (
+	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/banzu-bot/banzu/awards"
 	"github.com/banzu-bot/banzu/bot"
 	"github.com/banzu-bot/banzu/config"
+	"github.com/banzu-bot/banzu/growth"
 )
 
 // Rendering and roster helpers the jobs and handlers' commands share.
@@ -59,6 +62,20 @@ func Agents(b *bot.Bot, t *bot.Team) []awards.Member {
 		}
 	}
 	return out
+}
+
+// AgentsAt is Agents with each one's level as it was at t: a promotion
+// after t does not change how the time before it is judged.
+func AgentsAt(ctx context.Context, b *bot.Bot, t *bot.Team, at time.Time) ([]awards.Member, error) {
+	h, err := growth.LoadHistory(ctx, b.Store)
+	if err != nil {
+		return nil, err
+	}
+	out := Agents(b, t)
+	for i := range out {
+		out[i].Level = h.At(out[i].ID, out[i].Level, at)
+	}
+	return out, nil
 }
 
 // ceremonyText is the festive monthly post.

@@ -69,6 +69,9 @@ func reportCmd(ctx context.Context, args []string, stdout, stderr io.Writer, env
 		}
 		subject += t.Name
 	}
+	if err := reportbot.AtLevels(ctx, a.Store, req.Teams, r.End()); err != nil {
+		return err
+	}
 	if *agent != "" {
 		var m *bot.Member
 		for _, t := range teams {

@@ -53,6 +53,10 @@ func (g *Talks) trend(ctx context.Context, b *bot.Bot, team string, now time.Tim
 		return nil, err
 	}
 	first := LastMonth(now).From
+	levels, err := growth.LoadHistory(ctx, g.St)
+	if err != nil {
+		return nil, err
+	}
 	targets := g.Targets
 	if t := b.Directory.Team(team); t != nil {
 		targets = kpi.TeamTargets(g.Targets, t.Config)
@@ -60,10 +64,13 @@ func (g *Talks) trend(ctx context.Context, b *bot.Bot, team string, now time.Tim
 	return func(id string) []growth.MonthMark {
 		out := make([]growth.MonthMark, 0, len(months))
 		for i, rep := range months {
-			mk := growth.MonthMark{Month: first.AddDate(0, -i, 0).Format("2006-01")}
+			month := period.Month(first.AddDate(0, -i, 0))
+			mk := growth.MonthMark{Month: month.From.Format("2006-01")}
 			if tot := rep.Agents[id]; tot != nil {
 				mk.Data = true
-				mk.Met = awards.MeetsMonth(tot, targets, b.Directory.LevelOf(b.Directory.Member(id)))
+				// Each month at the level held then.
+				level := levels.At(id, b.Directory.LevelOf(b.Directory.Member(id)), month.End())
+				mk.Met = awards.MeetsMonth(tot, targets, level)
 			}
 			out = append(out, mk)
 		}

@@ -12,9 +12,11 @@ import (
 	"time"
 
 	"github.com/banzu-bot/banzu/bot"
+	"github.com/banzu-bot/banzu/growth"
 	"github.com/banzu-bot/banzu/jobs"
 	"github.com/banzu-bot/banzu/period"
 	"github.com/banzu-bot/banzu/reports"
+	"github.com/banzu-bot/banzu/store"
 )
 
 // Monthly sends managers their monthly workbook.
@@ -29,6 +31,23 @@ func ReportTeam(dir *bot.Directory, t *bot.Team) reports.Team {
 		rt.Members = append(rt.Members, reports.Member{ID: m.ID, Name: m.Name, Level: dir.LevelOf(m), Agent: dir.RoleOf(m) == bot.RoleAgent})
 	}
 	return rt
+}
+
+// AtLevels sets each member's level in teams to the one held as the
+// report's period ended, so a promotion after it does not judge the period
+// against the new level's targets.
+func AtLevels(ctx context.Context, st store.Store, teams []reports.Team, end time.Time) error {
+	h, err := growth.LoadHistory(ctx, st)
+	if err != nil {
+		return err
+	}
+	for i := range teams {
+		for j := range teams[i].Members {
+			m := &teams[i].Members[j]
+			m.Level = h.At(m.ID, m.Level, end)
+		}
+	}
+	return nil
 }
 
 // TeamNames joins the teams' names: "售前组、售后组", or the first three and
@@ -99,6 +118,9 @@ func (h *Monthly) sendManager(ctx context.Context, b *bot.Bot, m *bot.Member, te
 	rq := &reports.Request{From: r.From, To: r.To, Label: r.Label, Private: true}
 	for _, t := range teams {
 		rq.Teams = append(rq.Teams, ReportTeam(b.Directory, t))
+	}
+	if err := AtLevels(ctx, b.Store, rq.Teams, r.End()); err != nil {
+		return err
 	}
 	subject := TeamNames(teams)
 	data, _, err := h.Builder.Bytes(ctx, rq)
