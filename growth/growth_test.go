@@ -142,7 +142,7 @@ func TestHistoryAtJudgesThePastAtItsLevel(t *testing.T) {
 		{"xiaowang", "senior", at("2026-10-31T23:59:59+08:00"), "agent"},  // October: before the promotion
 		{"xiaowang", "senior", at("2026-11-30T23:59:59+08:00"), "senior"}, // November: promoted on the 28th
 		{"xiaoli", "lead", at("2026-05-31T23:59:59+08:00"), "agent"},
-		{"xiaoli", "lead", at("2026-11-30T23:59:59+08:00"), "senior"}, // promoted again on 1 December
+		{"xiaoli", "lead", at("2026-11-30T23:59:59+08:00"), "senior"},   // promoted again on 1 December
 		{"aqiang", "senior", at("2026-01-01T00:00:00+08:00"), "senior"}, // no history: as configured
 	}
 	for _, c := range cases {
