@@ -79,9 +79,14 @@ func (g *Growth) record(ctx context.Context, b *bot.Bot, t *bot.Team, m *bot.Mem
 	for _, x := range t.Members {
 		roster = append(roster, awards.Member{ID: x.ID, Mentor: x.Config.Mentor})
 	}
+	levels, err := growth.LoadHistory(ctx, g.St)
+	if err != nil {
+		return r, err
+	}
 	for _, id := range st.Mentees(m.ID, roster) {
 		r.Mentees++
-		if awards.MeetsMonth(months[0].Agents[id], g.Targets, b.Directory.LevelOf(b.Directory.Member(id))) {
+		// Last month at the level the mentee held then.
+		if awards.MeetsMonth(months[0].Agents[id], g.Targets, levels.At(id, b.Directory.LevelOf(b.Directory.Member(id)), last.End())) {
 			r.MenteesOnTarget++
 		}
 	}
