@@ -2,7 +2,6 @@ package jobs
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -38,10 +37,11 @@ type running struct {
 // lease, marked done when it succeeds, and recorded as running meanwhile so
 // that a crash leaves a trace another process completes.
 type claims struct {
-	st    store.Store
-	log   *slog.Logger
-	owner string
-	keyed func(ctx context.Context, stem string) context.Context
+	st      store.Store
+	log     *slog.Logger
+	owner   string
+	keyed   func(ctx context.Context, stem string) context.Context
+	running store.Coll[running]
 
 	mu     sync.Mutex
 	active map[string]bool // slots this process is running
@@ -76,12 +76,16 @@ func slotKey(j *Job, run Run) string {
 	return fmt.Sprintf("%s/%s/%s", j.Name, run.TeamID, run.Slot.UTC().Format("2006-01-02T15:04"))
 }
 
-func (c *claims) id() string {
-	if c.owner == "" {
-		c.owner = fmt.Sprintf("jobs-%d", rand.Int64())
+// newClaims runs slots as owner (a random id when empty); keyed, when set,
+// gives each run's context its messages' idempotency stem.
+func newClaims(st store.Store, log *slog.Logger, owner string, keyed func(context.Context, string) context.Context) *claims {
+	if owner == "" {
+		owner = fmt.Sprintf("jobs-%d", rand.Int64())
 	}
-	return c.owner
+	return &claims{st: st, log: log, owner: owner, keyed: keyed, running: store.NewColl[running](st, runningColl)}
 }
+
+func (c *claims) id() string { return c.owner }
 
 // run runs j for run unless the slot is done or held by another process.
 func (c *claims) run(ctx context.Context, j *Job, run Run) (bool, error) {
@@ -132,8 +136,7 @@ func (c *claims) runLeased(ctx context.Context, j *Job, run Run, recovering bool
 // runHeld runs the slot while this process holds its lease: recorded as
 // running meanwhile, marked done when the job succeeds.
 func (c *claims) runHeld(ctx context.Context, j *Job, run Run, key string) error {
-	rec, _ := json.Marshal(running{Job: j.Name, TeamID: run.TeamID, Slot: run.Slot, Owner: c.id(), Since: time.Now().UTC()})
-	if err := c.st.Put(ctx, runningColl, key, rec); err != nil {
+	if err := c.running.Put(ctx, key, &running{Job: j.Name, TeamID: run.TeamID, Slot: run.Slot, Owner: c.id(), Since: time.Now().UTC()}); err != nil {
 		return fmt.Errorf("claim %s: %w", key, err)
 	}
 	rctx := ctx
@@ -143,16 +146,15 @@ func (c *claims) runHeld(ctx context.Context, j *Job, run Run, key string) error
 	start := time.Now()
 	err := j.Fn(rctx, run)
 	c.log.Info("job ran", "job", j.Name, "team_id", run.TeamID, "duration_ms", time.Since(start).Milliseconds(), "ok", err == nil)
-	bg := context.WithoutCancel(ctx)
+	// Done and no longer running in one write. A failed run leaves the slot
+	// free for a retry; a crash (no return here) leaves the running record
+	// for recover.
+	ops := []store.Op{store.DeleteOp(runningColl, key)}
 	if err == nil {
-		if perr := c.st.Put(bg, slotColl, key, []byte(time.Now().UTC().Format(time.RFC3339))); perr != nil {
-			return fmt.Errorf("mark %s done: %w", key, perr)
-		}
+		ops = append(ops, store.PutOp(slotColl, key, []byte(time.Now().UTC().Format(time.RFC3339))))
 	}
-	// A failed run leaves the slot free for a retry; a crash (no return
-	// here) leaves the running record for recover.
-	if derr := c.st.Delete(bg, runningColl, key); derr != nil {
-		c.log.Warn("job running mark not cleared", "slot", key, "error", derr)
+	if werr := c.st.Write(context.WithoutCancel(ctx), ops); werr != nil {
+		return errors.Join(err, fmt.Errorf("settle %s: %w", key, werr))
 	}
 	return err
 }
@@ -172,14 +174,7 @@ func (c *claims) done(ctx context.Context, key string) (bool, error) {
 // lapsed (it crashed), and returns how many it ran. Jobs unknown here (not
 // planned in this process) are left for a process that knows them.
 func (c *claims) recover(ctx context.Context, known map[string]*Job, onRun func(string, error)) (int, error) {
-	var left []running
-	err := c.st.Scan(ctx, runningColl, "", "", func(_ string, v []byte) error {
-		var r running
-		if json.Unmarshal(v, &r) == nil {
-			left = append(left, r)
-		}
-		return nil
-	})
+	left, err := c.running.List(ctx, "")
 	if err != nil {
 		return 0, err
 	}
@@ -197,7 +192,7 @@ func (c *claims) recover(ctx context.Context, known map[string]*Job, onRun func(
 		if done, err := c.done(ctx, key); err != nil {
 			return n, err
 		} else if done {
-			_ = c.st.Delete(ctx, runningColl, key) // the record outlived a run that finished
+			_ = c.running.Delete(ctx, key) // the record outlived a run that finished
 			continue
 		}
 		ran, err := c.runLeased(ctx, j, run, true)

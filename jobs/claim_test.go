@@ -50,9 +50,9 @@ func TestSweepRunsASlotACrashedProcessLeft(t *testing.T) {
 	if ok, err := st.Acquire(ctx, "job/"+key, "dead", 300*time.Millisecond); !ok || err != nil {
 		t.Fatal(ok, err)
 	}
-	c := &claims{st: st, log: log, owner: "alive", keyed: func(ctx context.Context, stem string) context.Context {
+	c := newClaims(st, log, "alive", func(ctx context.Context, stem string) context.Context {
 		return context.WithValue(ctx, stemKey{}, stem)
-	}}
+	})
 	known := map[string]*Job{j.Name: j}
 	if n, err := c.recover(ctx, known, nil); n != 0 || err != nil || runs.Load() != 0 {
 		t.Fatalf("while the lease holds: ran %d (n=%d, err=%v), want nothing", runs.Load(), n, err)
@@ -90,7 +90,7 @@ func TestSweepRunsASlotACrashedProcessLeft(t *testing.T) {
 func TestFailedRunLeavesNothingForTheSweep(t *testing.T) {
 	st := openStore(t)
 	ctx := context.Background()
-	c := &claims{st: st, log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	c := newClaims(st, slog.New(slog.NewTextHandler(io.Discard, nil)), "", nil)
 	calls := 0
 	j := &Job{Name: "report-monthly", Fn: func(context.Context, Run) error {
 		calls++
@@ -110,7 +110,7 @@ func TestFailedRunLeavesNothingForTheSweep(t *testing.T) {
 func TestSweepLeavesItsOwnRunningSlotAlone(t *testing.T) {
 	st := openStore(t)
 	ctx := context.Background()
-	c := &claims{st: st, log: slog.New(slog.NewTextHandler(io.Discard, nil)), owner: "me"}
+	c := newClaims(st, slog.New(slog.NewTextHandler(io.Discard, nil)), "me", nil)
 	started, release := make(chan struct{}), make(chan struct{})
 	var runs atomic.Int32
 	j := &Job{Name: "kpi-alerts", Fn: func(context.Context, Run) error {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/robfig/cron/v3"
@@ -43,13 +44,12 @@ type Scheduler struct {
 	// for; 10 s when zero.
 	Sweep time.Duration
 
-	c *claims
+	once sync.Once // builds c from the fields above at first use
+	c    *claims
 }
 
 func (s *Scheduler) claims() *claims {
-	if s.c == nil {
-		s.c = &claims{st: s.st, log: s.log, owner: s.Owner, keyed: s.Keyed}
-	}
+	s.once.Do(func() { s.c = newClaims(s.st, s.log, s.Owner, s.Keyed) })
 	return s.c
 }
 
@@ -186,8 +186,7 @@ func (s *Scheduler) RunSlot(ctx context.Context, j *Job, run Run) (bool, error) 
 // or is running it (see Scheduler.RunSlot). A failed run leaves the slot
 // free, so a retry may run it.
 func RunOnce(ctx context.Context, st store.Store, log *slog.Logger, j *Job, run Run) (bool, error) {
-	c := &claims{st: st, log: log}
-	return c.run(ctx, j, run)
+	return newClaims(st, log, "", nil).run(ctx, j, run)
 }
 
 type cronLogger struct{ log *slog.Logger }
