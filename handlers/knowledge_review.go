@@ -82,9 +82,6 @@ func (k *Knowledge) kbTell(ctx context.Context, req *bot.Request, e *knowledge.E
 // in a group is shown to the reviewer alone.
 func (k *Knowledge) kbTellPrivately(ctx context.Context, req *bot.Request, e *knowledge.Entry, reply, outcome string) error {
 	msg := bot.Message{Markdown: reply}
-	if req.Event.ChatType != bot.ChatSingle && req.Event.SenderID != "" {
-		msg.OnlyFor = []string{req.Event.SenderID}
-	}
 	sub := req.Bot().Directory.Member(e.Submitter)
 	switch {
 	case sub == nil || sub.ID == req.Member.ID:
@@ -94,7 +91,7 @@ func (k *Knowledge) kbTellPrivately(ctx context.Context, req *bot.Request, e *kn
 		req.Bot().Logger().Warn("knowledge outcome not delivered", "user_id", sub.ID)
 		msg.Markdown += fmt.Sprintf("没能私信通知 %s（TA 没有可用的私聊），请当面告知原因。", sub.Name)
 	}
-	return req.Reply(ctx, msg)
+	return req.ReplyPrivately(ctx, msg)
 }
 
 func (k *Knowledge) approveCmd() *bot.Command {
